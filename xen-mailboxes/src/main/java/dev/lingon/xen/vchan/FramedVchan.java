@@ -1,0 +1,146 @@
+package dev.lingon.xen.vchan;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Length-prefixed messages on a {@link Vchan}. Each frame is a 4-byte little-endian payload length
+ * followed by the payload, written into the ring whole and published with one producer-index store,
+ * so a reader never sees part of a frame and a full ring refuses the frame instead of splitting it.
+ *
+ * <pre>
+ *  +----------------+---------------------------+
+ *  | u32 length LE  | payload (length bytes)    |   wraps around the ring end like any bytes
+ *  +----------------+---------------------------+
+ * </pre>
+ *
+ * A frame may be at most {@code ringSize − 4} payload bytes; larger ones are refused with
+ * {@link SendResult.TooLarge} (fragmenting is the caller's choice, above this layer). A reader that
+ * finds a length the ring could never hold reports {@link ReceiveResult.Corrupt}.
+ *
+ * <p>Threads: as {@link Vchan}, one sending and one receiving thread at a time.
+ */
+public final class FramedVchan implements AutoCloseable {
+    public static final int HEADER_BYTES = 4;
+
+    /** Receives one frame; the segment is valid only during the call. */
+    @FunctionalInterface
+    public interface FrameHandler {
+        void onFrame(MemorySegment payload, int length);
+    }
+
+    private final Vchan vchan;
+    private MemorySegment scratch;
+
+    public FramedVchan(Vchan vchan) {
+        this.vchan = vchan;
+        this.scratch = Arena.ofAuto().allocate(Math.max(64, vchan.readRingSize()), 8);
+    }
+
+    public Vchan vchan() {
+        return vchan;
+    }
+
+    /** The largest payload a frame on the write ring can carry. */
+    public int maxPayload() {
+        return vchan.writeRingSize() - HEADER_BYTES;
+    }
+
+    public SendResult trySend(byte[] payload) {
+        return trySend(MemorySegment.ofArray(payload), 0, payload.length);
+    }
+
+    /** Writes one whole frame, or nothing. */
+    public SendResult trySend(MemorySegment payload, long offset, int length) {
+        if (length < 0) {
+            throw new IllegalArgumentException("frame length must not be negative, got " + length);
+        }
+        if (length > maxPayload()) {
+            return new SendResult.TooLarge(length, maxPayload());
+        }
+        if (!vchan.isOpen()) {
+            return SendResult.Closed.INSTANCE;
+        }
+        int need = HEADER_BYTES + length;
+        int free = vchan.fastBufferSpace(need);
+        if (free < need) {
+            return new SendResult.RingFull(need, free);
+        }
+        ByteRing ring = vchan.writeRing();
+        int at = vchan.localProd();
+        ring.putIntLE(at, length);
+        ring.put(at + HEADER_BYTES, payload, offset, length);
+        vchan.advanceLocalProd(need);
+        vchan.publish(need);
+        return SendResult.sent();
+    }
+
+    /** Takes at most one frame. */
+    public ReceiveResult tryReceive(FrameHandler handler) {
+        ByteRing ring = vchan.readRing();
+        if (ring.corrupt()) {
+            return new ReceiveResult.Corrupt("read ring indexes are impossible: prod " + Integer.toUnsignedString(ring.prod())
+                    + ", cons " + Integer.toUnsignedString(ring.cons()) + ", size " + ring.size());
+        }
+        // Liveness is read before the data, so "closed and nothing left" cannot hide a last frame
+        // that was published just before the peer closed.
+        boolean open = vchan.isOpen();
+        int ready = vchan.fastDataReady(HEADER_BYTES);
+        if (ready < HEADER_BYTES) {
+            if (open) {
+                return ReceiveResult.Empty.INSTANCE;
+            }
+            return ready == 0 ? ReceiveResult.Closed.INSTANCE
+                    : new ReceiveResult.Corrupt("peer closed after " + ready + " bytes of a frame header");
+        }
+        int cons = ring.cons();
+        int length = ring.getIntLE(cons);
+        if (length < 0 || length > ring.size() - HEADER_BYTES) {
+            return new ReceiveResult.Corrupt("frame header says " + Integer.toUnsignedString(length)
+                    + " bytes; a ring of " + ring.size() + " holds at most " + (ring.size() - HEADER_BYTES));
+        }
+        int need = HEADER_BYTES + length;
+        if (ready < need) {
+            ready = vchan.fastDataReady(need);
+            if (ready < need) {
+                if (open) {
+                    return ReceiveResult.Empty.INSTANCE;
+                }
+                return new ReceiveResult.Corrupt("peer closed in the middle of a " + length + "-byte frame (" + (ready - HEADER_BYTES) + " bytes arrived)");
+            }
+        }
+        if (scratch.byteSize() < length) {
+            scratch = Arena.ofAuto().allocate(length, 8);
+        }
+        ring.get(cons + HEADER_BYTES, scratch, 0, length);
+        vchan.consumed(cons + need);
+        handler.onFrame(scratch, length);
+        return new ReceiveResult.Received(length);
+    }
+
+    /** Takes up to {@code max} frames; returns how many, stopping at the first non-frame result (see {@link #lastResult}). */
+    public int drain(FrameHandler handler, int max) {
+        int n = 0;
+        while (n < max) {
+            ReceiveResult r = tryReceive(handler);
+            last = r;
+            if (!(r instanceof ReceiveResult.Received)) {
+                break;
+            }
+            n++;
+        }
+        return n;
+    }
+
+    private ReceiveResult last = ReceiveResult.Empty.INSTANCE;
+
+    /** The result that ended the last {@link #drain}. */
+    public ReceiveResult lastResult() {
+        return last;
+    }
+
+    @Override
+    public void close() {
+        vchan.close();
+    }
+}
