@@ -27,6 +27,7 @@ public enum Errno {
     EROFS(30),
     ENOSYS(38),
     ENOTEMPTY(39),
+    EISCONN(106),
     ENOTCONN(107),
     ETIMEDOUT(110),
     /** xenstored's quota error (Linux EDQUOT). */

@@ -88,7 +88,9 @@ public interface EventChannels {
      * The guest's upcall scan for {@code vcpu}, as Linux's {@code xen_evtchn_do_upcall} does it: clear
      * {@code upcall_pending}, exchange the selector word with 0, and for each flagged word clear and
      * hand over every pending, unmasked port. Each pending port is handed over once, however many
-     * times it was raised. Returns the number of ports handed over.
+     * times it was raised. A flagged word is scanned whole, so a port bound to another vCPU that is
+     * pending in it is handed over too (Linux would filter by its per-CPU binding mask; a Lingon
+     * kernel lets whichever vCPU scans first deliver). Returns the number of ports handed over.
      */
     int drainPending(int vcpu, IntConsumer handler);
 

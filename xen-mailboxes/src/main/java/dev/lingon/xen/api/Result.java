@@ -10,10 +10,8 @@ import java.util.function.Function;
  */
 public sealed interface Result<T> {
 
+    /** Success. {@code value} is null only for a {@code Result<Void>} (see {@link #ok()}). */
     record Ok<T>(T value) implements Result<T> {
-        public Ok {
-            Objects.requireNonNull(value, "value");
-        }
     }
 
     record Err<T>(Errno errno, String detail) implements Result<T> {
@@ -26,8 +24,14 @@ public sealed interface Result<T> {
         }
     }
 
+    /** Success with a value; use {@link #ok()} for a call that yields none. */
     static <T> Result<T> ok(T value) {
-        return new Ok<>(value);
+        return new Ok<>(Objects.requireNonNull(value, "value (use Result.ok() for Result<Void>)"));
+    }
+
+    /** The success of a call that yields no value. */
+    static Result<Void> ok() {
+        return Results.OK_VOID;
     }
 
     static <T> Result<T> err(Errno errno) {
@@ -64,5 +68,13 @@ public sealed interface Result<T> {
             case Ok<T> ok -> new Ok<>(f.apply(ok.value()));
             case Err<T> err -> new Err<>(err.errno(), err.detail());
         };
+    }
+}
+
+/** Shared instances; a separate holder because interface fields cannot be private. */
+final class Results {
+    static final Result<Void> OK_VOID = new Result.Ok<>(null);
+
+    private Results() {
     }
 }

@@ -25,10 +25,11 @@ import java.util.function.Consumer;
  *   <li>Transactions: {@code transactionEnd(tx, true)} answers {@code EAGAIN} when a node the
  *   transaction read or wrote (a write counts as a read) changed meanwhile; unrelated writes do not
  *   conflict. Watch events of a committed transaction fire at commit, in first-access order.</li>
- *   <li>Limits for unprivileged domains: a request payload over 4096 bytes is refused ({@code E2BIG};
- *   C xenstored drops the connection), a node (header, permissions, value, child names) must stay
- *   under 2048 bytes ({@code ENOSPC}), a path under 2048 bytes after {@code /local/domain/<id>/}
- *   ({@code EINVAL}). dom0 has neither of the last two limits.</li>
+ *   <li>Limits: a request payload over 4096 bytes is refused for every domain ({@code E2BIG}, as
+ *   libxenstore refuses it before sending; C xenstored would drop the connection). For unprivileged
+ *   domains a node (header, permissions, value, child names) may not exceed 2048 bytes
+ *   ({@code ENOSPC}) nor a path 2048 bytes after {@code /local/domain/<id>/} ({@code EINVAL});
+ *   dom0 has neither of those two limits.</li>
  * </ul>
  * Thread-safe: any thread of the domain may call it.
  */

@@ -16,6 +16,7 @@ import java.lang.invoke.VarHandle;
  */
 final class ByteRing {
     private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
+    private static final ValueLayout.OfInt LE_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
 
     private final MemorySegment shared;
     private final long consOffset;
@@ -95,6 +96,11 @@ final class ByteRing {
     }
 
     void putIntLE(int at, int value) {
+        long off = offsetAt(at);
+        if (off + 4 <= (1 << chunkShift)) {
+            chunkAt(at).set(LE_INT, off, value);
+            return;
+        }
         for (int i = 0; i < 4; i++) {
             chunkAt(at + i).set(ValueLayout.JAVA_BYTE, offsetAt(at + i), (byte) (value >>> (8 * i)));
         }
@@ -119,6 +125,10 @@ final class ByteRing {
     }
 
     int getIntLE(int at) {
+        long off = offsetAt(at);
+        if (off + 4 <= (1 << chunkShift)) {
+            return chunkAt(at).get(LE_INT, off);
+        }
         int v = 0;
         for (int i = 0; i < 4; i++) {
             v |= (chunkAt(at + i).get(ValueLayout.JAVA_BYTE, offsetAt(at + i)) & 0xFF) << (8 * i);

@@ -75,25 +75,32 @@ public final class FramedVchan implements AutoCloseable {
         return SendResult.sent();
     }
 
-    /** Takes at most one frame. */
+    /**
+     * Takes at most one frame. The frame is copied out and consumed before the handler runs, so the
+     * writer can reuse its space at once; a handler that throws loses only its own frame.
+     */
     public ReceiveResult tryReceive(FrameHandler handler) {
+        return receive(handler, true);
+    }
+
+    private ReceiveResult receive(FrameHandler handler, boolean publish) {
         ByteRing ring = vchan.readRing();
-        if (ring.corrupt()) {
-            return new ReceiveResult.Corrupt("read ring indexes are impossible: prod " + Integer.toUnsignedString(ring.prod())
-                    + ", cons " + Integer.toUnsignedString(ring.cons()) + ", size " + ring.size());
-        }
         // Liveness is read before the data, so "closed and nothing left" cannot hide a last frame
         // that was published just before the peer closed.
         boolean open = vchan.isOpen();
         int ready = vchan.fastDataReady(HEADER_BYTES);
         if (ready < HEADER_BYTES) {
+            if (vchan.readRingCorrupt()) {
+                return new ReceiveResult.Corrupt("read ring indexes are impossible: prod " + Integer.toUnsignedString(ring.prod())
+                        + ", cons " + Integer.toUnsignedString(vchan.localCons()) + ", size " + ring.size());
+            }
             if (open) {
                 return ReceiveResult.Empty.INSTANCE;
             }
             return ready == 0 ? ReceiveResult.Closed.INSTANCE
                     : new ReceiveResult.Corrupt("peer closed after " + ready + " bytes of a frame header");
         }
-        int cons = ring.cons();
+        int cons = vchan.localCons();
         int length = ring.getIntLE(cons);
         if (length < 0 || length > ring.size() - HEADER_BYTES) {
             return new ReceiveResult.Corrupt("frame header says " + Integer.toUnsignedString(length)
@@ -113,21 +120,37 @@ public final class FramedVchan implements AutoCloseable {
             scratch = Arena.ofAuto().allocate(length, 8);
         }
         ring.get(cons + HEADER_BYTES, scratch, 0, length);
-        vchan.consumed(cons + need);
+        vchan.consumed(need, publish);
         handler.onFrame(scratch, length);
         return new ReceiveResult.Received(length);
     }
 
-    /** Takes up to {@code max} frames; returns how many, stopping at the first non-frame result (see {@link #lastResult}). */
+    /**
+     * Takes up to {@code max} frames; returns how many, stopping at the first non-frame result (see
+     * {@link #lastResult}). The consumer index is published once for the batch (and at least every
+     * quarter ring, so a writer waiting for space is not held back by a long batch).
+     */
     public int drain(FrameHandler handler, int max) {
         int n = 0;
-        while (n < max) {
-            ReceiveResult r = tryReceive(handler);
-            last = r;
-            if (!(r instanceof ReceiveResult.Received)) {
-                break;
+        int quarter = vchan.readRingSize() / 4;
+        int sincePublish = 0;
+        try {
+            while (n < max) {
+                int before = vchan.localCons();
+                ReceiveResult r = receive(handler, false);
+                last = r;
+                if (!(r instanceof ReceiveResult.Received)) {
+                    break;
+                }
+                n++;
+                sincePublish += vchan.localCons() - before;
+                if (sincePublish >= quarter) {
+                    vchan.publishConsumed();
+                    sincePublish = 0;
+                }
             }
-            n++;
+        } finally {
+            vchan.publishConsumed();
         }
         return n;
     }

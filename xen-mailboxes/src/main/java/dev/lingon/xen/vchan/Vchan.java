@@ -67,8 +67,15 @@ public final class Vchan implements AutoCloseable {
     /** Server: frames to free once access ended. */
     private final List<Integer> frames;
     private final AutoCloseable unmapNotify;
-    /** The writer's producer index, ahead of the shared one while a fault holds back publication. */
+    private final dev.lingon.xen.api.Hypervisor hv;
+    /** Writer-owned: its producer index, ahead of the shared one while a fault holds back publication. */
     private int localProd;
+    /** Writer-owned: the reader's consumer index as last read; re-read only when it shows too little space. */
+    private int consCache;
+    /** Reader-owned: its consumer index (it is the only writer of the shared one). */
+    private int localCons;
+    /** Reader-owned: the writer's producer index as last read; re-read only when it shows too little data. */
+    private int prodCache;
     private volatile boolean closed;
 
     private Vchan(XenDomain dom, boolean server, int peerDomid, String xsPath, int port, int vcpu,
@@ -87,7 +94,11 @@ public final class Vchan implements AutoCloseable {
         this.grantsOrHandles = grantsOrHandles;
         this.frames = frames;
         this.unmapNotify = unmapNotify;
+        this.hv = dom.hypervisor();
         this.localProd = write.prod();
+        this.consCache = write.cons();
+        this.localCons = read.cons();
+        this.prodCache = read.prod();
     }
 
     // ================================================================ setup
@@ -392,10 +403,18 @@ public final class Vchan implements AutoCloseable {
         INT.getAndBitwiseOr(shared, (long) FLAGS_WORD_OFFSET, bit << shiftInFlagsWord(offset));
     }
 
-    /** {@code send_notify}: fetch-and-clear the bit in our own notify byte; send an event only if it was set. */
+    /**
+     * {@code send_notify}: fetch-and-clear the bit in our own notify byte; send an event only if it was
+     * set. The caller's index store is volatile, and so is the load here: if the peer set the bit
+     * before our store it is seen, otherwise the peer's re-read of the index (after its own atomic
+     * set) sees our store. So a plain load that finds the bit clear may skip the locked operation.
+     */
     private void sendNotify(int bit) {
         int offset = server ? SRV_NOTIFY_OFFSET : CLI_NOTIFY_OFFSET;
         int shifted = bit << shiftInFlagsWord(offset);
+        if (((int) INT.getVolatile(shared, (long) FLAGS_WORD_OFFSET) & shifted) == 0) {
+            return;
+        }
         int prev = (int) INT.getAndBitwiseAnd(shared, (long) FLAGS_WORD_OFFSET, ~shifted);
         if ((prev & shifted) != 0) {
             dom.evtchn().send(port);
@@ -447,37 +466,67 @@ public final class Vchan implements AutoCloseable {
     /** {@code libxenvchan_data_ready}: requests a notification, then answers the readable bytes. */
     public int dataReady() {
         requestNotify(VCHAN_NOTIFY_WRITE);
-        return read.dataReady();
+        prodCache = read.prod();
+        return ready();
     }
 
     /** {@code libxenvchan_buffer_space}: requests a notification, then answers the writable bytes. */
     public int bufferSpace() {
         requestNotify(VCHAN_NOTIFY_READ);
-        return write.bufferSpace(localProd);
+        consCache = write.cons();
+        return space();
+    }
+
+    /** Readable bytes by the cached producer index; 0 when the indexes are impossible (libxenvchan locks up rather than misreads). */
+    private int ready() {
+        int r = prodCache - localCons;
+        return Integer.compareUnsigned(r, read.size()) > 0 ? 0 : r;
+    }
+
+    private int space() {
+        int s = write.size() - (localProd - consCache);
+        return Integer.compareUnsigned(s, write.size()) > 0 ? 0 : s;
     }
 
     int fastDataReady(int request) {
-        int ready = read.dataReady();
-        if (ready >= request) {
-            return ready;
+        int r = ready();
+        if (r >= request) {
+            return r;
+        }
+        prodCache = read.prod();
+        r = ready();
+        if (r >= request) {
+            return r;
         }
         requestNotify(VCHAN_NOTIFY_WRITE);
         // The writer may have published between our read and the request, without seeing it: re-read.
-        return read.dataReady();
+        prodCache = read.prod();
+        return ready();
     }
 
     int fastBufferSpace(int request) {
-        int space = write.bufferSpace(localProd);
-        if (space >= request) {
-            return space;
+        int s = space();
+        if (s >= request) {
+            return s;
+        }
+        consCache = write.cons();
+        s = space();
+        if (s >= request) {
+            return s;
         }
         requestNotify(VCHAN_NOTIFY_READ);
-        return write.bufferSpace(localProd);
+        consCache = write.cons();
+        return space();
     }
 
     /** True when the read ring's indexes are impossible: the peer wrote garbage over them. */
     public boolean readRingCorrupt() {
-        return read.corrupt();
+        return Integer.compareUnsigned(read.prod() - localCons, read.size()) > 0;
+    }
+
+    /** The reader's consumer index. */
+    int localCons() {
+        return localCons;
     }
 
     // ================================================================ data
@@ -551,13 +600,18 @@ public final class Vchan implements AutoCloseable {
     }
 
     private void consume(MemorySegment dst, long offset, int len) {
-        int cons = read.cons();
-        read.get(cons, dst, offset, len);
-        read.publishCons(cons + len);
+        read.get(localCons, dst, offset, len);
+        localCons += len;
+        read.publishCons(localCons);
         sendNotify(VCHAN_NOTIFY_READ);
     }
 
     // ---------------------------------------------------------------- frame-level access for FramedVchan
+
+    /** The shared page, for layout tests and the mailbox layer. */
+    MemorySegment sharedPage() {
+        return shared;
+    }
 
     ByteRing readRing() {
         return read;
@@ -575,9 +629,20 @@ public final class Vchan implements AutoCloseable {
         localProd += n;
     }
 
-    void consumed(int newCons) {
-        read.publishCons(newCons);
-        sendNotify(VCHAN_NOTIFY_READ);
+    /** Consumes {@code n} bytes the caller has read at {@link #localCons()}, publishing the index now or later. */
+    void consumed(int n, boolean publish) {
+        localCons += n;
+        if (publish) {
+            publishConsumed();
+        }
+    }
+
+    /** Publishes the consumer index (if it moved) and notifies a writer that asked for space. */
+    void publishConsumed() {
+        if (read.cons() != localCons) {
+            read.publishCons(localCons);
+            sendNotify(VCHAN_NOTIFY_READ);
+        }
     }
 
     /**
@@ -586,7 +651,7 @@ public final class Vchan implements AutoCloseable {
      * {@link #flush()}.
      */
     void publish(int bytes) {
-        FaultInterceptor f = dom.hypervisor().faultInterceptor();
+        FaultInterceptor f = hv.faultInterceptor();
         if (f != null && !f.onRingPublish(dom.domid(), port, bytes)) {
             return;
         }

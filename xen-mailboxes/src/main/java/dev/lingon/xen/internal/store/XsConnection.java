@@ -32,19 +32,9 @@ import java.util.function.Consumer;
  * daemon produced them; they are handed to the listener one at a time, in that order, by whichever
  * thread is delivering (usually the thread whose request caused them), after the daemon's lock is
  * released. A listener that throws is logged and skipped; delivery goes on.
- *
- * <p>A successful {@code Result<Void>} carries a placeholder value ({@link Result.Ok} refuses
- * {@code null}); callers check {@code isOk()}/{@code errno()} and must not use the value.
  */
 public final class XsConnection implements XenStore {
     private static final Logger LOG = LoggerFactory.getLogger(XsConnection.class);
-
-    /**
-     * The success of a {@code Result<Void>}. {@code Result.ok(null)} is refused, so the acknowledgement
-     * itself stands in; erasure makes the cast safe for every caller that does not bind the value.
-     */
-    @SuppressWarnings("unchecked")
-    private static final Result<Void> DONE = (Result<Void>) (Result<?>) Result.ok(new XsReply.Ok());
 
     /** A registered watch: the absolute path, the token, and how much of an event path to cut for a relative watch. */
     record Watch(String node, String token, int prefixLen) {
@@ -207,7 +197,7 @@ public final class XsConnection implements XenStore {
 
     private static Result<Void> done(Result<XsReply> r) {
         return switch (r) {
-            case Result.Ok<XsReply> ok -> DONE;
+            case Result.Ok<XsReply> ok -> Result.ok();
             case Result.Err<XsReply> err -> Result.err(err.errno(), err.detail());
         };
     }
