@@ -66,7 +66,10 @@ public interface EventChannels {
     /** {@code EVTCHNOP_bind_vcpu}: routes the port's events to {@code vcpu}. */
     Errno bindVcpu(int port, int vcpu);
 
-    /** Sets the guest-owned mask bit (a plain shared-memory write in Xen, no hypercall). EINVAL for an invalid port. */
+    /**
+     * Sets the guest-owned mask bit (a plain shared-memory write in Xen, no hypercall), so any port of
+     * the ABI may be masked, allocated or not, as Linux masks all of them at boot. EINVAL outside 0..4095.
+     */
     Errno mask(int port);
 
     /** {@code EVTCHNOP_unmask}: clears the mask bit and re-raises the port if it is still pending. */
@@ -93,6 +96,12 @@ public interface EventChannels {
      * kernel lets whichever vCPU scans first deliver). Returns the number of ports handed over.
      */
     int drainPending(int vcpu, IntConsumer handler);
+
+    /**
+     * Whether {@code evtchn_upcall_pending} is set for {@code vcpu}: a cheap read a kernel makes
+     * between slices to decide whether a {@link #drainPending} scan is worth its atomic operations.
+     */
+    boolean upcallPending(int vcpu);
 
     /** Maximum ports of the 2-level ABI: 4096. */
     int maxPorts();

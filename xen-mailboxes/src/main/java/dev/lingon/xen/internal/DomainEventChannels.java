@@ -351,9 +351,10 @@ final class DomainEventChannels implements EventChannels {
         }
     }
 
+    /** A plain write to guest memory in Xen, so any port of the ABI may be masked, allocated or not (Linux masks all 4096 at boot). */
     @Override
     public Errno mask(int port) {
-        if (!portIsValid(port)) {
+        if (port < 0 || port >= SharedInfoLayout.NR_CHANNELS) {
             return Errno.EINVAL;
         }
         self.sharedInfoPage().setMask(port);
@@ -422,6 +423,14 @@ final class DomainEventChannels implements EventChannels {
             throw new IllegalArgumentException("dom" + self.domid() + " has no vCPU " + vcpu);
         }
         return self.sharedInfoPage().drain(vcpu, handler);
+    }
+
+    @Override
+    public boolean upcallPending(int vcpu) {
+        if (vcpu < 0 || vcpu >= self.vcpus()) {
+            throw new IllegalArgumentException("dom" + self.domid() + " has no vCPU " + vcpu);
+        }
+        return self.sharedInfoPage().isUpcallPending(vcpu);
     }
 
     @Override

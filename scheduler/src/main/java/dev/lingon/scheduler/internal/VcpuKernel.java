@@ -1,0 +1,473 @@
+package dev.lingon.scheduler.internal;
+
+import dev.lingon.scheduler.api.DomainKernel;
+import dev.lingon.scheduler.api.EventPending;
+import dev.lingon.scheduler.api.KernelConfig;
+import dev.lingon.scheduler.api.Lane;
+import dev.lingon.scheduler.api.SchedulerMetrics;
+import dev.lingon.scheduler.api.VcpuMetrics;
+import dev.lingon.xen.api.EventChannels;
+import dev.lingon.xen.api.Sched;
+import dev.lingon.xen.api.Wake;
+import dev.lingon.xen.api.XenClock;
+import dev.lingon.xen.api.XenDomain;
+
+import org.apache.pekko.actor.typed.ActorRef;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntConsumer;
+
+/**
+ * A domain's kernel on vCPU threads: the LING scheduler on Pekko.
+ *
+ * <p><b>Run queues.</b> Each vCPU has a FIFO run queue of mailbox runs ("slices"; Pekko's dispatcher
+ * {@code throughput} is the slice's reduction budget). Work a vCPU creates (an actor telling another)
+ * joins that vCPU's own queue, so a message exchange stays on one vCPU with no cross-thread hand-off;
+ * work submitted from outside (timers, host threads) joins an idle vCPU's queue, else the next one's in
+ * turn. Because every queue is FIFO and a mailbox that used its budget re-joins at the tail, an actor
+ * that floods itself delays another by at most the slices queued ahead of it. The kernel lane (device
+ * and system actors) is served before application work at every slice boundary. An idle vCPU steals
+ * from the head of another's queue.
+ *
+ * <p><b>Events.</b> After every slice and whenever it runs dry, a vCPU looks at each vCPU slot's
+ * {@code evtchn_upcall_pending} and, if set, scans that slot (selector word first), clearing each
+ * pending port and telling the bound actor {@link EventPending}. Events raised twice before the scan
+ * arrive once. A port with no binding is counted and logged once.
+ *
+ * <p><b>Idle.</b> A vCPU with nothing to do spins for {@code spinNanos}, then blocks in
+ * {@code SCHEDOP_block}. To wake an idle vCPU the kernel sends on that vCPU's IPI port, exactly as a Xen
+ * guest kicks another vCPU; a raised bound port wakes the vCPU it is routed to. No lost wake-up: a vCPU
+ * marks itself idle before it looks at the queues and event bits a last time, and a submitter puts its
+ * task in a queue before it looks for idle vCPUs. When the domain is no longer live (shut down,
+ * crashed) vCPUs park on the host instead, so the actor system can still finish terminating; closing
+ * the kernel ends them.
+ *
+ * <p>Thread-safe; the vCPU threads belong to this object.
+ */
+public final class VcpuKernel implements DomainKernel {
+    private static final Logger log = LoggerFactory.getLogger(VcpuKernel.class);
+    private static final int NR_PORTS = 4096;
+
+    private final XenDomain domain;
+    private final KernelConfig config;
+    private final EventChannels evtchn;
+    private final Sched sched;
+    private final XenClock clock;
+    private final VcpuThread[] vcpus;
+    private final int slots;
+    private final ConcurrentLinkedQueue<Runnable> kernelLane = new ConcurrentLinkedQueue<>();
+    private final AtomicReferenceArray<ActorRef<EventPending>> bindings = new AtomicReferenceArray<>(NR_PORTS);
+    /** Ports the kernel uses itself (the vCPUs' IPIs); written before the threads start. */
+    private final boolean[] ownPorts = new boolean[NR_PORTS];
+    private final int[] ipiPort;
+    private final BitSet unboundLogged = new BitSet();
+    private final AtomicLong unboundEvents = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
+    private final AtomicInteger roundRobin = new AtomicInteger();
+    private volatile boolean closed;
+
+    public VcpuKernel(XenDomain domain, KernelConfig config) {
+        if (config.vcpus() > domain.vcpus()) {
+            throw new IllegalArgumentException("a kernel of " + config.vcpus() + " vCPUs needs a domain with as many; dom"
+                    + domain.domid() + " has " + domain.vcpus());
+        }
+        this.domain = domain;
+        this.config = config;
+        this.evtchn = domain.evtchn();
+        this.sched = domain.sched();
+        this.clock = sched.clock();
+        this.slots = domain.vcpus();
+        this.vcpus = new VcpuThread[config.vcpus()];
+        this.ipiPort = new int[config.vcpus()];
+        // As Linux does at boot: every port masked, so only ports bound to an actor (unmasked by bind)
+        // flag a vCPU; a port the kernel knows nothing of waits, pending, for whoever binds it.
+        for (int p = 1; p < NR_PORTS; p++) {
+            evtchn.mask(p);
+        }
+        for (int v = 0; v < vcpus.length; v++) {
+            ipiPort[v] = evtchn.bindIpi(v).orThrow();
+            ownPorts[ipiPort[v]] = true;
+            evtchn.unmask(ipiPort[v]);
+        }
+        for (int v = 0; v < vcpus.length; v++) {
+            vcpus[v] = new VcpuThread(this, v, "lingon-" + domain.name() + "-vcpu" + v);
+        }
+        for (VcpuThread t : vcpus) {
+            t.start();
+        }
+        log.debug("kernel of {} started: {}", domain.handle(), config);
+    }
+
+    @Override
+    public XenDomain domain() {
+        return domain;
+    }
+
+    public KernelConfig config() {
+        return config;
+    }
+
+    /** A fresh view per call: Pekko shuts a dispatcher's executor down and asks for a new one at will. */
+    @Override
+    public ExecutorService executor(Lane lane) {
+        return new LaneExecutor(this, lane);
+    }
+
+    // ------------------------------------------------------------------ submission
+
+    void submit(Runnable task, Lane lane) {
+        if (closed) {
+            if (dropped.getAndIncrement() == 0) {
+                log.debug("kernel of {} is closed: dropping work submitted after close", domain.handle());
+            }
+            return;
+        }
+        Thread me = Thread.currentThread();
+        VcpuThread self = me instanceof VcpuThread vt && vt.kernel == this ? vt : null;
+        if (lane == Lane.KERNEL) {
+            kernelLane.offer(task);
+            if (self == null || anyIdle()) {
+                wakeOneIdle();
+            }
+            return;
+        }
+        if (self != null) {
+            // The submitting vCPU runs it next unless it already has work queued; only then is there
+            // something for an idle vCPU to steal.
+            boolean hadWork = !self.queue.isEmpty();
+            self.queue.offer(task);
+            if (hadWork && anyIdle()) {
+                wakeOneIdle();
+            }
+            return;
+        }
+        VcpuThread target = firstIdle();
+        if (target == null) {
+            target = vcpus[Math.floorMod(roundRobin.getAndIncrement(), vcpus.length)];
+        }
+        target.queue.offer(task);
+        if (target.idle) {
+            wake(target);
+        }
+    }
+
+    private boolean anyIdle() {
+        for (VcpuThread v : vcpus) {
+            if (v.idle) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private VcpuThread firstIdle() {
+        for (VcpuThread v : vcpus) {
+            if (v.idle) {
+                return v;
+            }
+        }
+        return null;
+    }
+
+    private void wakeOneIdle() {
+        VcpuThread v = firstIdle();
+        if (v != null) {
+            wake(v);
+        }
+    }
+
+    /** Kicks one vCPU: an IPI while the domain is live (it sleeps in SCHEDOP_block), else a host unpark. */
+    private void wake(VcpuThread v) {
+        if (domainLive()) {
+            evtchn.send(ipiPort[v.id]);
+        } else {
+            LockSupport.unpark(v);
+        }
+    }
+
+    private boolean domainLive() {
+        return domain.state().isLive();
+    }
+
+    // ------------------------------------------------------------------ the vCPU's side
+
+    /** The next slice for {@code v}: kernel lane, own queue, then steal. */
+    Runnable next(VcpuThread v) {
+        Runnable t = kernelLane.poll();
+        if (t != null) {
+            return t;
+        }
+        t = v.queue.poll();
+        if (t != null) {
+            return t;
+        }
+        for (int i = 1; i < vcpus.length; i++) {
+            VcpuThread victim = vcpus[(v.id + i) % vcpus.length];
+            t = victim.queue.poll();
+            if (t != null) {
+                v.steals++;
+                return t;
+            }
+        }
+        return null;
+    }
+
+    boolean hasWork(VcpuThread v) {
+        if (!kernelLane.isEmpty() || !v.queue.isEmpty()) {
+            return true;
+        }
+        for (VcpuThread u : vcpus) {
+            if (!u.queue.isEmpty()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    boolean anyUpcall() {
+        for (int u = 0; u < slots; u++) {
+            if (evtchn.upcallPending(u)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Scans every vCPU slot whose upcall is pending; returns ports found (IPIs included). */
+    int scanEvents(VcpuThread v) {
+        int n = 0;
+        for (int u = 0; u < slots; u++) {
+            if (evtchn.upcallPending(u)) {
+                n += evtchn.drainPending(u, v.deliverer);
+            }
+        }
+        return n;
+    }
+
+    void deliver(VcpuThread v, int port) {
+        if (ownPorts[port]) {
+            return;
+        }
+        ActorRef<EventPending> ref = bindings.get(port);
+        if (ref != null) {
+            ref.tell(new EventPending(port));
+            v.events++;
+            return;
+        }
+        unboundEvents.incrementAndGet();
+        boolean first;
+        synchronized (unboundLogged) {
+            first = !unboundLogged.get(port);
+            unboundLogged.set(port);
+        }
+        if (first) {
+            log.warn("{}: event on port {} with no actor bound to it; counted and dropped (logged once per port)", domain.handle(), port);
+        }
+    }
+
+    /** Spins, then blocks until an event or a kick. */
+    void idle(VcpuThread v) {
+        long t0 = clock.nanoTime();
+        try {
+            long spinEnd = t0 + config.spinNanos();
+            while (!closed && clock.nanoTime() - spinEnd < 0) {
+                if (hasWork(v) || anyUpcall()) {
+                    return;
+                }
+                Thread.onSpinWait();
+            }
+            v.idle = true;
+            // Idle is published before this last look: a submitter that missed the flag put its work in
+            // a queue before looking for idle vCPUs, so we see the work here.
+            if (closed || hasWork(v) || anyUpcall()) {
+                return;
+            }
+            if (domainLive()) {
+                v.blocks++;
+                if (sched.block(v.id, Sched.NO_DEADLINE) == Wake.EVENT) {
+                    v.wakeups++;
+                }
+            } else {
+                LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(100));
+            }
+        } finally {
+            v.idle = false;
+            v.idleNanos += clock.nanoTime() - t0;
+        }
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    /**
+     * While the domain is paused its vCPUs do not run. Once it is no longer live they go on in host
+     * mode (the checkpoint answers false at once), so the actor system can still finish terminating.
+     */
+    void checkpoint(VcpuThread v) {
+        sched.checkpoint(v.id);
+    }
+
+    XenClock clock() {
+        return clock;
+    }
+
+    // ------------------------------------------------------------------ events API
+
+    @Override
+    public void bind(int port, ActorRef<EventPending> actor) {
+        checkPort(port);
+        bindings.set(port, actor);
+        // Route to vCPU 0 (a vCPU that has a thread) and unmask, which re-raises a port already pending.
+        evtchn.bindVcpu(port, 0);
+        evtchn.unmask(port);
+        if (anyIdle()) {
+            wakeOneIdle();
+        }
+    }
+
+    @Override
+    public void unbind(int port) {
+        checkPort(port);
+        evtchn.mask(port);
+        bindings.set(port, null);
+    }
+
+    private void checkPort(int port) {
+        if (port <= 0 || port >= NR_PORTS) {
+            throw new IllegalArgumentException("port " + port + " is outside 1.." + (NR_PORTS - 1));
+        }
+        if (ownPorts[port]) {
+            throw new IllegalArgumentException("port " + port + " is the kernel's own IPI port");
+        }
+    }
+
+    // ------------------------------------------------------------------ metrics and lifecycle
+
+    @Override
+    public SchedulerMetrics metrics() {
+        long now = clock.nanoTime();
+        List<VcpuMetrics> vs = new ArrayList<>(vcpus.length);
+        for (VcpuThread v : vcpus) {
+            long alive = (v.exitedAt != 0 ? v.exitedAt : now) - v.startedAt;
+            long idle = v.idleNanos;
+            vs.add(new VcpuMetrics(v.id, Math.max(0, alive - idle), idle, v.slices, v.steals, v.events, v.blocks, v.wakeups, v.queue.size()));
+        }
+        return new SchedulerMetrics(domain.name(), List.copyOf(vs), unboundEvents.get(), kernelLane.size(), 0);
+    }
+
+    /** Work dropped because it arrived after close. */
+    public long droppedAfterClose() {
+        return dropped.get();
+    }
+
+    /** The vCPU threads (for tests that check where code ran and that nothing outlives the kernel). */
+    public List<Thread> threads() {
+        return List.of(vcpus);
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (VcpuThread v : vcpus) {
+            LockSupport.unpark(v);
+            if (domainLive()) {
+                evtchn.send(ipiPort[v.id]);
+            }
+        }
+        Thread me = Thread.currentThread();
+        for (VcpuThread v : vcpus) {
+            if (v == me) {
+                continue;
+            }
+            try {
+                v.join(TimeUnit.SECONDS.toMillis(10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            if (v.isAlive()) {
+                log.warn("vCPU thread {} did not finish its slice within 10 s of close", v.getName());
+            }
+        }
+        if (domainLive()) {
+            for (int p : ipiPort) {
+                evtchn.close(p);
+            }
+        }
+        int left = kernelLane.size();
+        for (VcpuThread v : vcpus) {
+            left += v.queue.size();
+        }
+        if (left > 0) {
+            log.debug("kernel of {} closed with {} queued slices dropped", domain.handle(), left);
+        }
+        log.debug("kernel of {} closed", domain.handle());
+    }
+
+    /** One vCPU: a thread, its run queue, and its counters (written only by itself). */
+    static final class VcpuThread extends Thread {
+        final VcpuKernel kernel;
+        final int id;
+        final ConcurrentLinkedQueue<Runnable> queue = new ConcurrentLinkedQueue<>();
+        final IntConsumer deliverer;
+        volatile boolean idle;
+        long startedAt;
+        volatile long exitedAt;
+        long idleNanos;
+        long slices;
+        long steals;
+        long events;
+        long blocks;
+        long wakeups;
+
+        VcpuThread(VcpuKernel kernel, int id, String name) {
+            super(name);
+            this.kernel = kernel;
+            this.id = id;
+            this.deliverer = port -> kernel.deliver(this, port);
+            setDaemon(true);
+        }
+
+        @Override
+        public void run() {
+            startedAt = kernel.clock().nanoTime();
+            try {
+                while (!kernel.isClosed()) {
+                    kernel.checkpoint(this);
+                    Runnable task = kernel.next(this);
+                    if (task != null) {
+                        slices++;
+                        try {
+                            task.run();
+                        } catch (Throwable t) {
+                            log.error("{}: a slice failed outside any actor's supervision", getName(), t);
+                        }
+                        kernel.scanEvents(this);
+                        continue;
+                    }
+                    if (kernel.scanEvents(this) > 0) {
+                        continue;
+                    }
+                    kernel.idle(this);
+                }
+            } finally {
+                exitedAt = kernel.clock().nanoTime();
+            }
+        }
+    }
+}
