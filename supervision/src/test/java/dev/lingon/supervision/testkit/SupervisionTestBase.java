@@ -1,0 +1,85 @@
+package dev.lingon.supervision.testkit;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+import dev.lingon.supervision.api.ExitReason;
+import dev.lingon.supervision.api.Pid;
+import dev.lingon.supervision.api.Reply;
+import dev.lingon.supervision.api.StartResult;
+import dev.lingon.supervision.api.Supervisor;
+import dev.lingon.supervision.api.SupervisorRef;
+import dev.lingon.supervision.api.SupervisorSpec;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+
+/** One {@link TestRuntime} per test class, and the helpers the supervisor tests share. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public abstract class SupervisionTestBase {
+
+    protected TestRuntime runtime;
+
+    @BeforeAll
+    void startRuntime() {
+        runtime = new TestRuntime(getClass().getSimpleName());
+    }
+
+    @AfterAll
+    void stopRuntime() {
+        runtime.close();
+    }
+
+    /** Waits for a future (bounded, so a bug fails the test instead of hanging it). */
+    public static <T> T result(CompletionStage<T> stage) {
+        try {
+            return stage.toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        } catch (ExecutionException e) {
+            throw new AssertionError("the future failed", e.getCause());
+        } catch (TimeoutException e) {
+            throw new AssertionError("no answer", e);
+        }
+    }
+
+    /** Starts a top-level supervisor and answers its start result. */
+    protected StartResult startResult(SupervisorSpec spec) {
+        return result(Supervisor.start(runtime.system(), runtime.name("sup"), spec));
+    }
+
+    /** Starts a top-level supervisor that must start. */
+    protected Pid startSupervisor(SupervisorSpec spec) {
+        return assertInstanceOf(Reply.Started.class, startResult(spec)).pid();
+    }
+
+    protected SupervisorRef sup(Pid pid) {
+        return Supervisor.ref(runtime.system(), pid);
+    }
+
+    /** Waits until the log holds exactly these events. */
+    protected static void awaitEvents(EventLog log, String... expected) {
+        List<String> want = List.of(expected);
+        await().untilAsserted(() -> assertEquals(want, log.events()));
+    }
+
+    /** Waits until the process has exited and answers its reason. */
+    protected static ExitReason awaitExit(Pid pid) {
+        await().until(() -> pid.exitReason().isPresent());
+        return pid.exitReason().orElseThrow();
+    }
+
+    /** Waits until worker {@code name} has started {@code times} times and answers its latest pid. */
+    protected static Pid awaitStarted(EventLog log, String name, int times) {
+        await().until(() -> log.count("start:" + name) >= times);
+        assertEquals(times, log.count("start:" + name), "starts of " + name);
+        return log.pid(name);
+    }
+}
