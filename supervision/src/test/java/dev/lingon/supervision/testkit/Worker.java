@@ -74,6 +74,12 @@ public final class Worker {
         this.log = log;
     }
 
+    /** A setting applied to a worker (for specs that create a worker per start). */
+    @FunctionalInterface
+    public interface Option {
+        void apply(Worker worker);
+    }
+
     public static Worker named(String name, EventLog log) {
         return new Worker(name, log);
     }
