@@ -38,6 +38,10 @@ public final class Worker {
     public record Ping(ActorRef<String> replyTo) implements Cmd {
     }
 
+    /** {@code unlink(Parent)}: a "naughty" child that unlinks from its supervisor. */
+    public record UnlinkParent(ActorRef<String> replyTo) implements Cmd {
+    }
+
     /** The exception a {@link Crash} throws. */
     public static final class WorkerCrash extends RuntimeException {
         private static final long serialVersionUID = 1L;
@@ -66,6 +70,7 @@ public final class Worker {
     private final EventLog log;
     private boolean trapExits;
     private boolean ignoreShutdown;
+    private ExitReason answerShutdownWith;
     private final AtomicInteger failStarts = new AtomicInteger();
     private final AtomicInteger ignoreStarts = new AtomicInteger();
 
@@ -94,6 +99,13 @@ public final class Worker {
     public Worker ignoringShutdown() {
         trapExits = true;
         ignoreShutdown = true;
+        return this;
+    }
+
+    /** Traps exits and answers an exit signal by exiting with {@code reason} instead of the signal's. */
+    public Worker answeringShutdownWith(ExitReason reason) {
+        trapExits = true;
+        answerShutdownWith = reason;
         return this;
     }
 
@@ -141,9 +153,17 @@ public final class Worker {
                     p.replyTo().tell("pong:" + name);
                     return Behaviors.same();
                 })
+                .onMessage(UnlinkParent.class, u -> {
+                    proc.unlink(proc.parent().orElseThrow());
+                    u.replyTo().tell("unlinked:" + name);
+                    return Behaviors.same();
+                })
                 .onMessage(ExitMessage.class, e -> {
                     log.add("exit:" + name + ":" + e.reason());
-                    return ignoreShutdown ? Behaviors.same() : Processes.exit(e.reason());
+                    if (ignoreShutdown) {
+                        return Behaviors.same();
+                    }
+                    return Processes.exit(answerShutdownWith != null ? answerShutdownWith : e.reason());
                 })
                 .onSignal(PostStop.class, s -> {
                     log.add("stop:" + name);
