@@ -59,6 +59,10 @@ public final class Agent {
     public record SpawnLink(String name, ActorRef<Object> replyTo) implements Cmd {
     }
 
+    /** spawn_link of an arbitrary process (e.g. a supervisor); answers its pid. */
+    public record SpawnLinkWith(String name, ProcessInit<?> init, ActorRef<Object> replyTo) implements Cmd {
+    }
+
     public record Links(ActorRef<Object> replyTo) implements Cmd {
     }
 
@@ -140,6 +144,7 @@ public final class Agent {
                     yield "ok";
                 }
                 case SpawnLink c -> proc.spawnLink(c.name(), init(observer));
+                case SpawnLinkWith c -> proc.spawnLink(c.name(), c.init());
                 case Links c -> proc.links();
                 case Ping c -> "pong";
             };
