@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lingon.supervision.api.AutoShutdown;
 import dev.lingon.supervision.api.ChildSpec;
-import dev.lingon.supervision.api.ChildType;
 import dev.lingon.supervision.api.ExitReason;
 import dev.lingon.supervision.api.Pid;
 import dev.lingon.supervision.api.Reply;
@@ -89,8 +88,7 @@ class AutoShutdownTest extends SupervisionTestBase {
         Pid s2 = log.pid("s2");
 
         log.pid("s1").<Worker.Cmd>ref().tell(new Worker.Exit(ExitReason.shutdown("done")));
-        awaitChildren(sup, List.of(new dev.lingon.supervision.api.ChildInfo(java.util.Optional.of("s2"),
-                new dev.lingon.supervision.api.ChildInfo.Started(s2), ChildType.WORKER), undefined("s1"), started("a", a)));
+        awaitChildren(sup, List.of(started("s2", s2), undefined("s1"), started("a", a)));
         assertTrue(sup.isAlive());
 
         s2.<Worker.Cmd>ref().tell(new Worker.Stop());
@@ -135,8 +133,7 @@ class AutoShutdownTest extends SupervisionTestBase {
         Pid y = assertInstanceOf(Reply.Started.class, result(sup(sup).startChild(List.of("y")))).pid();
 
         x.<Worker.Cmd>ref().tell(new Worker.Stop());
-        awaitChildren(sup, List.of(new dev.lingon.supervision.api.ChildInfo(java.util.Optional.empty(),
-                new dev.lingon.supervision.api.ChildInfo.Started(y), ChildType.WORKER)));
+        awaitChildren(sup, List.of(dynamicChild(y)));
         assertTrue(sup.isAlive());
 
         y.<Worker.Cmd>ref().tell(new Worker.Stop());

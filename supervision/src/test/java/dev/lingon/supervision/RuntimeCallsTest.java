@@ -1,5 +1,6 @@
 package dev.lingon.supervision;
 
+import dev.lingon.supervision.api.Processes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -122,7 +123,7 @@ class RuntimeCallsTest extends SupervisionTestBase {
         assertEquals(ExitReason.error(cause), inStart.reason());
 
         Reply.Failed byExit = assertInstanceOf(Reply.Failed.class, result(sup.startChild(ChildSpec.builder("h")
-                .start(proc -> dev.lingon.supervision.api.Processes.exit(ExitReason.shutdown("not now"))).build())));
+                .start(proc -> Processes.exit(ExitReason.shutdown("not now"))).build())));
         assertEquals(ExitReason.shutdown("not now"), byExit.reason());
 
         assertEquals(List.of(), result(sup.whichChildren()), "a failed start keeps no spec");

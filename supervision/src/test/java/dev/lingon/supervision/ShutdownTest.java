@@ -1,5 +1,6 @@
 package dev.lingon.supervision;
 
+import dev.lingon.supervision.api.ChildInfo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -175,7 +176,7 @@ class ShutdownTest extends SupervisionTestBase {
                 .child(Worker.named("b", log).spec().build())
                 .build());
         awaitEvents(log, "start:a", "start:x", "start:y", "start:b");
-        Pid innerPid = assertInstanceOf(dev.lingon.supervision.api.ChildInfo.Started.class,
+        Pid innerPid = assertInstanceOf(ChildInfo.Started.class,
                 result(sup(outer).whichChildren()).get(1).child()).pid();
 
         assertEquals(ExitReason.normal(), result(sup(outer).stop()));

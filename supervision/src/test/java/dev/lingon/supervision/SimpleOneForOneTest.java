@@ -57,10 +57,6 @@ class SimpleOneForOneTest extends SupervisionTestBase {
         return assertInstanceOf(Reply.Started.class, reply).pid();
     }
 
-    private static ChildInfo dynamicChild(Pid pid) {
-        return new ChildInfo(Optional.empty(), new ChildInfo.Started(pid), ChildType.WORKER);
-    }
-
     @Test
     void startsChildrenFromExtraArgumentsAndRestartsThemWithTheSameArguments() {
         EventLog log = new EventLog();

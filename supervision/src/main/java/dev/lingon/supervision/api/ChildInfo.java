@@ -6,6 +6,8 @@ import java.util.Optional;
 /**
  * One entry of {@code which_children}: {@code {Id, Child, Type, Modules}} without modules. The id is empty
  * for the children of a simple_one_for_one supervisor (OTP's {@code undefined}).
+ *
+ * <p>Immutable; safe to share between threads.
  */
 public record ChildInfo(Optional<String> id, Child child, ChildType type) {
 

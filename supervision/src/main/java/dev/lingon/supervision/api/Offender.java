@@ -7,6 +7,8 @@ import java.util.Objects;
  * The child a supervisor report is about: OTP's {@code offender} list (pid, id, restart type, significant,
  * shutdown, child type). {@code pids} holds one pid, none when the child had no process, or several for the
  * stacked shutdown errors of a simple_one_for_one supervisor (OTP's {@code nb_children}).
+ *
+ * <p>Immutable; safe to share between threads.
  */
 public record Offender(String id, List<Pid> pids, RestartType restart, boolean significant, Shutdown shutdown,
                        ChildType type) {

@@ -6,6 +6,8 @@ import java.util.Objects;
  * The answers of supervisor calls, OTP's return values as records. One record may answer several calls
  * (e.g. {@link NotFound}); each call's result type is a sealed interface listing exactly its answers, so a
  * switch over it is exhaustive.
+ *
+ * <p>Immutable; safe to share between threads.
  */
 public final class Reply {
 

@@ -3,7 +3,10 @@ package dev.lingon.supervision.api;
 import java.time.Duration;
 import java.util.Objects;
 
-/** How a supervisor stops a child: kill at once, ask and kill after a timeout, or ask and wait. */
+/** How a supervisor stops a child: kill at once, ask and kill after a timeout, or ask and wait.
+ *
+ * <p>Immutable; safe to share between threads.
+ */
 public sealed interface Shutdown {
 
     /** {@code brutal_kill}: {@code exit(Child, kill)} at once. */

@@ -10,6 +10,8 @@ import org.apache.pekko.actor.typed.ActorRef;
  *
  * <p>Calls are answered in order. While the supervisor is busy starting or stopping children, calls wait,
  * as they wait in OTP while the supervisor process is inside a restart.
+ *
+ * <p>Immutable; safe to share between threads.
  */
 public sealed interface SupervisorCall {
 

@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -112,9 +111,6 @@ public final class SupervisorRef {
                 system.scheduler()).toCompletableFuture();
         // A reply is completed on the supervisor's thread before it can record its exit, so a call that was
         // answered is never reported as noproc.
-        CompletableFuture<R> gone = handle.exitFuture().thenApply(r -> {
-            throw new CompletionException(new NoProcException(pid));
-        });
-        return reply.applyToEither(gone, Function.identity());
+        return reply.applyToEither(handle.<R>gone(), Function.identity());
     }
 }

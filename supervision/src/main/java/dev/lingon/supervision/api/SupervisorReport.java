@@ -12,6 +12,8 @@ import java.util.Objects;
  *
  * <p>As in OTP, children of a simple_one_for_one supervisor get no progress report, and a child that exits
  * with {@code normal}, {@code shutdown} or {@code {shutdown,_}} and is not restarted gets no report.
+ *
+ * <p>Immutable; safe to share between threads.
  */
 public sealed interface SupervisorReport {
 

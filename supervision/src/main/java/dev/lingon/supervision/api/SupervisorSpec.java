@@ -15,6 +15,8 @@ import java.util.Set;
  * seconds ≥ 1 (OTP counts restarts in whole seconds); child ids unique ({@code duplicate_child_name});
  * a simple_one_for_one supervisor has exactly one child spec ({@code bad_start_spec}); no significant
  * child when auto_shutdown is never ({@code bad_combination}).
+ *
+ * <p>Immutable; safe to share between threads.
  */
 public record SupervisorSpec(Strategy strategy, int intensity, Duration period, AutoShutdown autoShutdown,
                              List<ChildSpec> children) {

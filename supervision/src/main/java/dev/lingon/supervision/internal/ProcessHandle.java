@@ -1,6 +1,7 @@
 package dev.lingon.supervision.internal;
 
 import dev.lingon.supervision.api.ExitReason;
+import dev.lingon.supervision.api.NoProcException;
 import dev.lingon.supervision.api.Pid;
 import dev.lingon.supervision.api.Reply;
 import dev.lingon.supervision.api.StartResult;
@@ -35,6 +36,8 @@ public final class ProcessHandle implements Pid {
     private final AtomicReference<ExitReason> exit = new AtomicReference<>();
     private final CompletableFuture<StartResult> init = new CompletableFuture<>();
     private final CompletableFuture<ExitReason> exited = new CompletableFuture<>();
+    /** Never completes normally; fails with noproc at exit. Shared, so callers racing it leave no residue. */
+    private final CompletableFuture<Object> gone = new CompletableFuture<>();
 
     ProcessHandle(String name) {
         this.name = Objects.requireNonNull(name, "name");
@@ -62,6 +65,7 @@ public final class ProcessHandle implements Pid {
         if (exit.compareAndSet(null, Objects.requireNonNull(reason, "reason"))) {
             init.complete(new Reply.Failed(reason));
             exited.complete(reason);
+            gone.completeExceptionally(new NoProcException(this));
             return true;
         }
         return false;
@@ -80,6 +84,15 @@ public final class ProcessHandle implements Pid {
     /** Completes with the exit reason as soon as it is recorded (just before the actor stops). */
     public CompletableFuture<ExitReason> exitFuture() {
         return exited;
+    }
+
+    /**
+     * A future that fails with {@link NoProcException} when the process exits; race a reply against it. It
+     * never completes normally, so it can stand for any result type.
+     */
+    @SuppressWarnings("unchecked")
+    public <R> CompletableFuture<R> gone() {
+        return (CompletableFuture<R>) (CompletableFuture<?>) gone;
     }
 
     boolean isExternal() {

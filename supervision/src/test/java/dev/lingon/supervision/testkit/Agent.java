@@ -69,6 +69,13 @@ public final class Agent {
     public record Ping(ActorRef<Object> replyTo) implements Cmd {
     }
 
+    /**
+     * Tells the observer {@code Got(agent, "sync")}: it arrives after everything the agent forwarded
+     * before, since one sender's messages to one receiver keep their order.
+     */
+    public record Sync(ActorRef<Object> replyTo) implements Cmd {
+    }
+
     /** Fire and forget: end with this reason ({@code exit/1}). */
     public record Exit(ExitReason reason) {
     }
@@ -147,6 +154,10 @@ public final class Agent {
                 case SpawnLinkWith c -> proc.spawnLink(c.name(), c.init());
                 case Links c -> proc.links();
                 case Ping c -> "pong";
+                case Sync c -> {
+                    observer.tell(new Got(proc.self(), "sync"));
+                    yield "ok";
+                }
             };
         } catch (RuntimeException e) {
             return e;

@@ -115,6 +115,11 @@ public abstract class SupervisionTestBase {
         return new ChildInfo(Optional.of(id), new ChildInfo.Started(pid), ChildType.WORKER);
     }
 
+    /** A child of a simple_one_for_one supervisor (no id). */
+    protected static ChildInfo dynamicChild(Pid pid) {
+        return new ChildInfo(Optional.empty(), new ChildInfo.Started(pid), ChildType.WORKER);
+    }
+
     protected static ChildInfo undefined(String id) {
         return new ChildInfo(Optional.of(id), new ChildInfo.Undefined(), ChildType.WORKER);
     }

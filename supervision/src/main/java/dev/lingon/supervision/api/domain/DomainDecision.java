@@ -6,6 +6,8 @@ import java.util.Objects;
 /**
  * What the toolstack must do with a domain that shut down, and the restart window to keep for the
  * domain's next shutdown.
+ *
+ * <p>Immutable; safe to share between threads.
  */
 public sealed interface DomainDecision {
 
