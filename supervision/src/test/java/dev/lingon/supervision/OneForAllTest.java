@@ -1,5 +1,7 @@
 package dev.lingon.supervision;
 
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.ParameterizedTest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
@@ -107,5 +109,33 @@ class OneForAllTest extends SupervisionTestBase {
         assertInstanceOf(SupervisorReport.ChildTerminated.class, got.get(0));
         SupervisorReport.StartError startError = assertInstanceOf(SupervisorReport.StartError.class, got.get(1));
         assertEquals("b", startError.offender().id());
+    }
+
+    @ParameterizedTest(name = "{0} child exits {1}")
+    @CsvSource({"PERMANENT,normal", "PERMANENT,crash", "TRANSIENT,normal", "TRANSIENT,crash",
+            "TEMPORARY,normal", "TEMPORARY,crash"})
+    void restartTypeDecidesWhetherAllAreRestarted(RestartType type, String how) {
+        EventLog log = new EventLog();
+        Pid sup = startSupervisor(SupervisorSpec.builder().strategy(Strategy.ONE_FOR_ALL).intensity(10)
+                .child(Worker.named("a", log).spec().build())
+                .child(Worker.named("w", log).spec().restart(type).build())
+                .child(Worker.named("c", log).spec().build())
+                .build());
+        awaitEvents(log, "start:a", "start:w", "start:c");
+        Pid a = log.pid("a");
+        Pid c = log.pid("c");
+
+        log.pid("w").<Worker.Cmd>ref().tell(how.equals("crash") ? new Worker.Crash("boom") : new Worker.Stop());
+
+        boolean restarted = type == RestartType.PERMANENT || type == RestartType.TRANSIENT && how.equals("crash");
+        if (restarted) {
+            awaitEvents(log, "start:a", "start:w", "start:c", "stop:w", "stop:c", "stop:a", "start:a", "start:w", "start:c");
+            awaitChildren(sup, List.of(started("c", log.pid("c")), started("w", log.pid("w")), started("a", log.pid("a"))));
+        } else {
+            awaitChildren(sup, type == RestartType.TRANSIENT
+                    ? List.of(started("c", c), undefined("w"), started("a", a))
+                    : List.of(started("c", c), started("a", a)));
+            assertEquals(List.of("start:a", "start:w", "start:c", "stop:w"), log.events());
+        }
     }
 }
