@@ -279,6 +279,7 @@ public final class VcpuKernel implements DomainKernel {
     /** Spins, then blocks until an event or a kick. */
     void idle(VcpuThread v) {
         long t0 = clock.nanoTime();
+        v.idleSince = t0;
         try {
             long spinEnd = t0 + config.spinNanos();
             while (!closed && clock.nanoTime() - spinEnd < 0) {
@@ -304,6 +305,7 @@ public final class VcpuKernel implements DomainKernel {
         } finally {
             v.idle = false;
             v.idleNanos += clock.nanoTime() - t0;
+            v.idleSince = 0;
         }
     }
 
@@ -361,7 +363,8 @@ public final class VcpuKernel implements DomainKernel {
         List<VcpuMetrics> vs = new ArrayList<>(vcpus.length);
         for (VcpuThread v : vcpus) {
             long alive = (v.exitedAt != 0 ? v.exitedAt : now) - v.startedAt;
-            long idle = v.idleNanos;
+            long since = v.idleSince;
+            long idle = v.idleNanos + (since != 0 && v.exitedAt == 0 ? Math.max(0, now - since) : 0);
             vs.add(new VcpuMetrics(v.id, Math.max(0, alive - idle), idle, v.slices, v.steals, v.events, v.blocks, v.wakeups, v.queue.size()));
         }
         return new SchedulerMetrics(domain.name(), List.copyOf(vs), unboundEvents.get(), kernelLane.size(), 0);
@@ -429,6 +432,8 @@ public final class VcpuKernel implements DomainKernel {
         long startedAt;
         volatile long exitedAt;
         long idleNanos;
+        /** When the current idle spell began, 0 while busy; lets a snapshot count a vCPU asleep right now. */
+        volatile long idleSince;
         long slices;
         long steals;
         long events;
