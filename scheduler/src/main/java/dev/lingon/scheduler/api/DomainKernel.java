@@ -1,5 +1,7 @@
 package dev.lingon.scheduler.api;
 
+import dev.lingon.xen.api.EventBinder;
+import dev.lingon.xen.api.EventPending;
 import dev.lingon.xen.api.XenDomain;
 
 import org.apache.pekko.actor.typed.ActorRef;
@@ -12,7 +14,7 @@ import java.util.concurrent.ExecutorService;
  * ({@link Kernels#start}) and the single-thread deterministic simulation
  * ({@link dev.lingon.scheduler.sim.Simulation}). Thread-safe.
  */
-public interface DomainKernel extends AutoCloseable {
+public interface DomainKernel extends EventBinder, AutoCloseable {
 
     XenDomain domain();
 
@@ -26,9 +28,11 @@ public interface DomainKernel extends AutoCloseable {
      *
      * @throws IllegalArgumentException for a port outside 1..4095 or one the kernel uses itself
      */
+    @Override
     void bind(int port, ActorRef<EventPending> actor);
 
     /** Removes a binding and masks the port again. */
+    @Override
     void unbind(int port);
 
     SchedulerMetrics metrics();

@@ -7,7 +7,7 @@ package dev.lingon.scheduler.api;
  * @param idleNanos       time spinning idle or blocked
  * @param slices          mailbox runs (each up to {@code throughput} messages)
  * @param steals          slices taken from another vCPU's run queue
- * @param eventsDelivered pending ports turned into {@link EventPending} messages by this vCPU
+ * @param eventsDelivered pending ports turned into {@link dev.lingon.xen.api.EventPending} messages by this vCPU
  * @param blocks          times it blocked in {@code SCHEDOP_block}
  * @param wakeups         times it came back from a block because of an event (an IPI or a bound port)
  * @param runQueueLength  tasks waiting in its run queue at the time of the snapshot

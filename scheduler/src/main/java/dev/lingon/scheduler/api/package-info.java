@@ -12,7 +12,7 @@
  *   queued ahead of it.</li>
  *   <li>Events as in LING: between slices and whenever a vCPU runs dry it scans the domain's pending
  *   event-channel bits (selector word first), clears them and tells the actor bound to each port an
- *   {@link dev.lingon.scheduler.api.EventPending}; events raised twice before a scan arrive once. Every
+ *   {@link dev.lingon.xen.api.EventPending}; events raised twice before a scan arrive once. Every
  *   port is masked until bound. An event on an unmasked port with no actor is counted and logged once.</li>
  *   <li>Idle vCPUs spin briefly, then block in {@code SCHEDOP_block}; they are woken by an IPI (another
  *   vCPU or a host thread submitting work) or by a bound port. No lost wake-up.</li>

@@ -1,7 +1,7 @@
 package dev.lingon.scheduler.internal;
 
 import dev.lingon.scheduler.api.DomainKernel;
-import dev.lingon.scheduler.api.EventPending;
+import dev.lingon.xen.api.EventPending;
 import dev.lingon.scheduler.api.KernelConfig;
 import dev.lingon.scheduler.api.Lane;
 import dev.lingon.scheduler.api.SchedulerMetrics;

@@ -1,7 +1,7 @@
 package dev.lingon.scheduler.sim;
 
 import dev.lingon.scheduler.api.DomainKernel;
-import dev.lingon.scheduler.api.EventPending;
+import dev.lingon.xen.api.EventPending;
 import dev.lingon.scheduler.api.Lane;
 import dev.lingon.scheduler.api.SchedulerMetrics;
 import dev.lingon.scheduler.api.VcpuMetrics;

@@ -3,7 +3,7 @@ package dev.lingon.scheduler.kernel;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.*;
 
-import dev.lingon.scheduler.api.EventPending;
+import dev.lingon.xen.api.EventPending;
 import dev.lingon.scheduler.api.KernelConfig;
 import dev.lingon.scheduler.api.SchedulerMetrics;
 import dev.lingon.xen.api.DomainConfig;

@@ -2,7 +2,7 @@ package dev.lingon.scheduler.sim;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import dev.lingon.scheduler.api.EventPending;
+import dev.lingon.xen.api.EventPending;
 import dev.lingon.xen.api.XenDomain;
 
 import org.apache.pekko.actor.typed.ActorRef;

@@ -1,4 +1,4 @@
-package dev.lingon.scheduler.api;
+package dev.lingon.xen.api;
 
 /**
  * The message a kernel delivers to the actor bound to an event-channel port when that port was found

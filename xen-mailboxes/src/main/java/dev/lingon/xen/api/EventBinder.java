@@ -1,0 +1,20 @@
+package dev.lingon.xen.api;
+
+import org.apache.pekko.actor.typed.ActorRef;
+
+/**
+ * What turns a domain's pending event-channel ports into messages: the domain's kernel. A device or
+ * mailbox that owns a port binds it to the actor that must run when the port is raised (LING's
+ * "pore"); the kernel clears the port and tells that actor {@link EventPending}.
+ */
+public interface EventBinder {
+
+    /**
+     * Binds {@code port} to {@code actor} and unmasks it, so that raising it makes the actor runnable;
+     * a port that was already pending is delivered at the next scan.
+     */
+    void bind(int port, ActorRef<EventPending> actor);
+
+    /** Removes the binding and masks the port. */
+    void unbind(int port);
+}
