@@ -1,0 +1,597 @@
+package dev.lingon.xen.mailbox;
+
+import dev.lingon.xen.api.Result;
+import dev.lingon.xen.vchan.FramedVchan;
+import dev.lingon.xen.vchan.ReceiveResult;
+import dev.lingon.xen.vchan.SendResult;
+import dev.lingon.xen.vchan.Vchan;
+
+import org.apache.pekko.actor.ActorPath;
+import org.apache.pekko.actor.ActorRef;
+import org.apache.pekko.actor.Dropped;
+import org.apache.pekko.actor.InternalActorRef;
+import org.apache.pekko.dispatch.sysmsg.DeathWatchNotification;
+import org.apache.pekko.serialization.Serialization;
+import org.apache.pekko.serialization.Serializer;
+import org.apache.pekko.serialization.Serializers;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.BufferOverflowException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One mailbox channel between this domain and a peer: a vchan whose rings carry {@link WireFrame}s,
+ * and whose event channel is the doorbell of this channel's actor.
+ *
+ * <p><b>Outbound</b> (any thread): {@link #tell} serializes the message on the sender's own thread and
+ * writes the frame straight into the ring under the channel's write lock — no hop through another
+ * actor. The lock orders concurrent senders, so each sender's messages keep their order. A full ring
+ * is back-pressure: frames wait in a bounded pending queue (in order, behind which later frames also
+ * wait) and are flushed when the reader's NOTIFY_READ event arrives; beyond the bound a message goes
+ * to dead letters as {@code Dropped} with reason "ring full" and is counted. A message larger than the
+ * ring is refused the same way (no fragmentation).
+ *
+ * <p><b>Inbound</b> (the channel actor, on the kernel lane): the receive ring is the mailbox storage
+ * for messages from the peer; when its port is found pending the kernel tells this channel's actor,
+ * which reads up to a batch of frames, deserializes each and tells the recipient. A malformed frame
+ * or a corrupt ring closes this channel with a logged reason; the domain goes on.
+ *
+ * <p><b>Death watch</b>: the first local watcher of a remote actor sends WATCH; the peer's channel
+ * actor watches its actor and answers DEATH when it stops. When the channel closes (the peer closed,
+ * its domain died, a frame was malformed) every watched remote actor is reported terminated with
+ * {@code addressTerminated}.
+ */
+final class Channel {
+    private static final Logger log = LoggerFactory.getLogger(Channel.class);
+
+    enum Role { SERVER, CLIENT }
+
+    enum State { CONNECTING, OPEN, CLOSED }
+
+    private record Pending(byte[] frame, Object message, ActorRef sender, ActorRef recipient) {
+    }
+
+    final XenMailboxes mb;
+    final int peerDomid;
+    final Role role;
+    final long peerGeneration;
+    final int serial;
+    private volatile State state = State.CONNECTING;
+    private volatile String closeReason;
+
+    private final Object writeLock = new Object();
+    private FramedVchan framed;
+    private Vchan vchan;
+    private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+
+    private final ConcurrentHashMap<String, XenActorRef> proxies = new ConcurrentHashMap<>();
+    private final Object watchLock = new Object();
+    private final Map<XenActorRef, LinkedHashSet<InternalActorRef>> watchers = new LinkedHashMap<>();
+
+    /** Channel-actor-only state. */
+    private final Map<String, ActorRef> recipientCache = new HashMap<>();
+    private final Map<ActorRef, String> watchedForPeer = new LinkedHashMap<>();
+    private String peerSystem;
+
+    final AtomicLong sent = new AtomicLong();
+    final AtomicLong received = new AtomicLong();
+    final AtomicLong droppedRingFull = new AtomicLong();
+    final AtomicLong droppedTooLarge = new AtomicLong();
+    final AtomicLong droppedClosed = new AtomicLong();
+    final AtomicLong serializationFailures = new AtomicLong();
+    final AtomicLong malformed = new AtomicLong();
+
+    Channel(XenMailboxes mb, int peerDomid, Role role, long peerGeneration, int serial) {
+        this.mb = mb;
+        this.peerDomid = peerDomid;
+        this.role = role;
+        this.peerGeneration = peerGeneration;
+        this.serial = serial;
+    }
+
+    State state() {
+        return state;
+    }
+
+    private volatile org.apache.pekko.actor.typed.ActorRef<ChannelActor.Msg> actor;
+
+    org.apache.pekko.actor.typed.ActorRef<ChannelActor.Msg> actor() {
+        return actor;
+    }
+
+    void attach(org.apache.pekko.actor.typed.ActorRef<ChannelActor.Msg> actor) {
+        this.actor = actor;
+    }
+
+    String closeReason() {
+        return closeReason;
+    }
+
+    String xsPathAtServer(int serverDomid, int clientDomid) {
+        return "/local/domain/" + serverDomid + "/data/lingon/vchan/" + clientDomid;
+    }
+
+    // ================================================================ setup (channel actor)
+
+    /** Creates (server) or joins (client) the vchan; answers the port to bind, or an error. */
+    Result<Integer> open() {
+        int me = mb.domain().domid();
+        int ring = mb.settings().ringBytes();
+        Result<Vchan> v = role == Role.SERVER
+                ? Vchan.server(mb.domain(), peerDomid, xsPathAtServer(me, peerDomid), ring, ring)
+                : Vchan.client(mb.domain(), peerDomid, xsPathAtServer(peerDomid, me));
+        if (!v.isOk()) {
+            return Result.err(v.errno(), ((Result.Err<Vchan>) v).detail());
+        }
+        synchronized (writeLock) {
+            vchan = v.orThrow();
+            framed = new FramedVchan(vchan);
+            if (state == State.CLOSED) {
+                vchan.close();
+                return Result.err(dev.lingon.xen.api.Errno.ENOTCONN, "channel closed while it was being set up");
+            }
+            state = State.OPEN;
+            ByteBuffer b = scratch();
+            WireFormat.hello(b, me, mb.domain().handle().generation(), mb.systemName());
+            b.flip();
+            writeLocked(b, null, null, null);
+            flushLocked();
+        }
+        return Result.ok(vchan.eventPort());
+    }
+
+    // ================================================================ outbound (any thread)
+
+    private static final ThreadLocal<ByteBuffer> SCRATCH = ThreadLocal.withInitial(() -> ByteBuffer.allocate(4096).order(ByteOrder.LITTLE_ENDIAN));
+
+    private static ByteBuffer scratch() {
+        ByteBuffer b = SCRATCH.get();
+        b.clear();
+        return b;
+    }
+
+    private static ByteBuffer grow(ByteBuffer old, int atLeast) {
+        ByteBuffer b = ByteBuffer.allocate(Math.max(old.capacity() * 2, atLeast)).order(ByteOrder.LITTLE_ENDIAN);
+        SCRATCH.set(b);
+        return b;
+    }
+
+    void tell(XenActorRef target, Object message, ActorRef sender) {
+        if (message == null) {
+            throw new IllegalArgumentException("message must not be null");
+        }
+        if (state == State.CLOSED) {
+            drop(message, sender, target, "channel to dom" + peerDomid + " is closed: " + closeReason, droppedClosed);
+            return;
+        }
+        if (target.generation() != peerGeneration) {
+            drop(message, sender, target, "dom" + peerDomid + " generation " + target.generation()
+                    + " is gone (the domain restarted as generation " + peerGeneration + "); this reference points to the old incarnation", droppedClosed);
+            return;
+        }
+        if (target.isTerminated()) {
+            drop(message, sender, target, "remote actor " + target.path() + " has terminated", droppedClosed);
+            return;
+        }
+        Serialization serialization = mb.serialization();
+        Serializer serializer;
+        String manifest;
+        ByteBuffer b = scratch();
+        Serialization.Information info = mb.transportInformation();
+        var dv = org.apache.pekko.serialization.Serialization$.MODULE$.currentTransportInformation();
+        Serialization.Information previous = dv.value();
+        dv.value_$eq(info);
+        try {
+            serializer = serialization.findSerializerFor(message);
+            manifest = Serializers.manifestFor(serializer, message);
+            String senderToken = senderToken(sender);
+            while (true) {
+                try {
+                    b.clear();
+                    WireFormat.deliverHeader(b, target.remotePath(), senderToken, serializer.identifier(), manifest);
+                    if (serializer instanceof org.apache.pekko.serialization.ByteBufferSerializer bbs) {
+                        bbs.toBinary(message, b);
+                    } else {
+                        b.put(serializer.toBinary(message));
+                    }
+                    break;
+                } catch (BufferOverflowException e) {
+                    if (b.capacity() >= 2 * mb.settings().ringBytes()) {
+                        throw new MessageTooLargeException("the message does not fit in " + b.capacity() + " bytes");
+                    }
+                    b = grow(b, b.capacity() * 2);
+                }
+            }
+        } catch (MessageTooLargeException e) {
+            droppedTooLarge.incrementAndGet();
+            drop(message, sender, target, "message of class " + message.getClass().getName() + " is larger than the ring to dom"
+                    + peerDomid + " can carry (" + maxPayload() + " bytes); Lingon does not fragment messages", null);
+            return;
+        } catch (RuntimeException e) {
+            serializationFailures.incrementAndGet();
+            mb.reportSerializationFailure(message.getClass(), e);
+            drop(message, sender, target, "cannot serialize " + message.getClass().getName() + ": " + e.getMessage(), null);
+            return;
+        } finally {
+            dv.value_$eq(previous);
+        }
+        b.flip();
+        if (b.remaining() > maxPayload()) {
+            droppedTooLarge.incrementAndGet();
+            drop(message, sender, target, "message of " + b.remaining() + " bytes (class " + message.getClass().getName()
+                    + ") is larger than the " + maxPayload() + " bytes a frame to dom" + peerDomid + " can carry; Lingon does not fragment messages", null);
+            return;
+        }
+        synchronized (writeLock) {
+            writeLocked(b, message, sender, target);
+        }
+    }
+
+    private static final class MessageTooLargeException extends RuntimeException {
+        MessageTooLargeException(String m) {
+            super(m);
+        }
+    }
+
+    int maxPayload() {
+        return (1 << Vchan.chooseOrders(mb.settings().ringBytes(), mb.settings().ringBytes())[1]) - FramedVchan.HEADER_BYTES;
+    }
+
+    private String senderToken(ActorRef sender) {
+        if (sender == null || sender == ActorRef.noSender() || sender == mb.deadLetters()) {
+            return "";
+        }
+        return Serialization.serializedActorPath(sender);
+    }
+
+    /** Writes a frame now if nothing waits before it and it fits; else queues it (bounded). Caller holds writeLock. */
+    private void writeLocked(ByteBuffer frame, Object message, ActorRef sender, ActorRef recipient) {
+        if (state == State.CLOSED) {
+            drop(message, sender, recipient, "channel to dom" + peerDomid + " is closed: " + closeReason, droppedClosed);
+            return;
+        }
+        if (framed != null && pending.isEmpty()) {
+            SendResult r = framed.trySend(MemorySegment.ofBuffer(frame), 0, frame.remaining());
+            switch (r) {
+                case SendResult.Sent s -> {
+                    sent.incrementAndGet();
+                    return;
+                }
+                case SendResult.TooLarge t -> {
+                    droppedTooLarge.incrementAndGet();
+                    drop(message, sender, recipient, "frame of " + t.length() + " bytes exceeds the ring's " + t.max(), null);
+                    return;
+                }
+                case SendResult.RingFull f -> {
+                    // fall through to the pending queue; the reader will notify us when it has read.
+                }
+                case SendResult.Closed c -> {
+                    // the channel actor will notice and close; until then keep the frame in order.
+                }
+            }
+        }
+        if (pending.size() >= mb.settings().pendingLimit()) {
+            droppedRingFull.incrementAndGet();
+            drop(message, sender, recipient, "ring full: " + pending.size() + " frames already wait for ring space to dom" + peerDomid, null);
+            return;
+        }
+        byte[] copy = new byte[frame.remaining()];
+        frame.get(copy);
+        pending.addLast(new Pending(copy, message, sender, recipient));
+    }
+
+    /** Writes queued frames while they fit. Caller holds writeLock. */
+    private void flushLocked() {
+        while (framed != null && !pending.isEmpty() && state == State.OPEN) {
+            Pending p = pending.peekFirst();
+            SendResult r = framed.trySend(p.frame());
+            if (r instanceof SendResult.Sent) {
+                pending.pollFirst();
+                sent.incrementAndGet();
+            } else if (r instanceof SendResult.TooLarge t) {
+                pending.pollFirst();
+                droppedTooLarge.incrementAndGet();
+                drop(p.message(), p.sender(), p.recipient(), "frame of " + t.length() + " bytes exceeds the ring's " + t.max(), null);
+            } else {
+                return;
+            }
+        }
+    }
+
+    private void writeControl(ByteBuffer b) {
+        b.flip();
+        synchronized (writeLock) {
+            writeLocked(b, null, null, null);
+        }
+    }
+
+    private void drop(Object message, ActorRef sender, ActorRef recipient, String reason, AtomicLong counter) {
+        if (counter != null) {
+            counter.incrementAndGet();
+        }
+        if (message == null) {
+            log.debug("channel to dom{}: control frame dropped: {}", peerDomid, reason);
+            return;
+        }
+        mb.publishDropped(new Dropped(message, reason, sender == null ? ActorRef.noSender() : sender,
+                recipient == null ? mb.deadLetters() : recipient));
+    }
+
+    // ================================================================ proxies and watches
+
+    XenActorRef proxy(ActorPath path, String remotePath) {
+        String key = path.toSerializationFormat();
+        return proxies.computeIfAbsent(key, k -> {
+            XenActorRef p = new XenActorRef(mb.provider(), path, remotePath, this, peerGeneration);
+            if (state == State.CLOSED) {
+                p.markTerminated();
+            }
+            return p;
+        });
+    }
+
+    void watch(XenActorRef proxy, InternalActorRef watcher) {
+        boolean first;
+        boolean deadAlready;
+        synchronized (watchLock) {
+            deadAlready = proxy.isTerminated() || state == State.CLOSED;
+            if (!deadAlready) {
+                LinkedHashSet<InternalActorRef> set = watchers.computeIfAbsent(proxy, x -> new LinkedHashSet<>());
+                first = set.isEmpty();
+                set.add(watcher);
+            } else {
+                first = false;
+            }
+        }
+        if (deadAlready) {
+            watcher.sendSystemMessage(new DeathWatchNotification(proxy, false, state == State.CLOSED));
+            return;
+        }
+        if (first) {
+            ByteBuffer b = scratch();
+            WireFormat.watch(b, WireFrame.WATCH, proxy.remotePath(), "");
+            writeControl(b);
+        }
+    }
+
+    void unwatch(XenActorRef proxy, InternalActorRef watcher) {
+        boolean last = false;
+        synchronized (watchLock) {
+            LinkedHashSet<InternalActorRef> set = watchers.get(proxy);
+            if (set != null && set.remove(watcher) && set.isEmpty()) {
+                watchers.remove(proxy);
+                last = true;
+            }
+        }
+        if (last && state != State.CLOSED) {
+            ByteBuffer b = scratch();
+            WireFormat.watch(b, WireFrame.UNWATCH, proxy.remotePath(), "");
+            writeControl(b);
+        }
+    }
+
+    private void reportDeath(XenActorRef proxy, boolean existenceConfirmed, boolean addressTerminated) {
+        proxy.markTerminated();
+        LinkedHashSet<InternalActorRef> set;
+        synchronized (watchLock) {
+            set = watchers.remove(proxy);
+        }
+        if (set != null) {
+            for (InternalActorRef w : set) {
+                w.sendSystemMessage(new DeathWatchNotification(proxy, existenceConfirmed, addressTerminated));
+            }
+        }
+    }
+
+    // ================================================================ inbound (channel actor)
+
+    /** Frames handled in the last service call (to decide whether to yield and continue). */
+    private int handled;
+    private String failure;
+
+    /**
+     * One turn of the channel actor: read up to a batch of frames, flush pending writes, and close if
+     * the peer has gone. Returns true if more frames may be waiting.
+     */
+    boolean service(LocalWatcher watcher) {
+        Vchan v;
+        FramedVchan f;
+        synchronized (writeLock) {
+            v = vchan;
+            f = framed;
+        }
+        if (state == State.CLOSED || f == null) {
+            return false;
+        }
+        handled = 0;
+        failure = null;
+        currentWatcher = watcher;
+        int n = f.drain(this::onFrame, mb.settings().drainBatch());
+        currentWatcher = null;
+        if (failure != null) {
+            close("malformed frame from dom" + peerDomid + ": " + failure);
+            malformed.incrementAndGet();
+            return false;
+        }
+        ReceiveResult last = f.lastResult();
+        if (last instanceof ReceiveResult.Corrupt c) {
+            malformed.incrementAndGet();
+            close("corrupt ring from dom" + peerDomid + ": " + c.reason());
+            return false;
+        }
+        synchronized (writeLock) {
+            flushLocked();
+        }
+        if (last instanceof ReceiveResult.Closed || (!v.isOpen() && !(last instanceof ReceiveResult.Received))) {
+            close("dom" + peerDomid + " closed the channel or died");
+            return false;
+        }
+        return n >= mb.settings().drainBatch();
+    }
+
+    /** Watches local actors on behalf of the peer; implemented by the channel actor. */
+    interface LocalWatcher {
+        void watch(ActorRef local);
+
+        void unwatch(ActorRef local);
+    }
+
+    private LocalWatcher currentWatcher;
+
+    private void onFrame(MemorySegment payload, int length) {
+        if (failure != null) {
+            return;
+        }
+        handled++;
+        ByteBuffer bb = payload.asSlice(0, length).asByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+        WireFrame frame;
+        try {
+            frame = WireFormat.decode(bb);
+        } catch (WireFormat.MalformedFrameException e) {
+            failure = e.getMessage();
+            return;
+        }
+        switch (frame) {
+            case WireFrame.Hello h -> {
+                if (h.domid() != peerDomid) {
+                    failure = "HELLO names dom" + h.domid() + " on the channel to dom" + peerDomid;
+                } else if (h.generation() != peerGeneration && peerGeneration != XenMailboxes.UNKNOWN_GENERATION) {
+                    failure = "HELLO from generation " + h.generation() + " but this channel was opened to generation " + peerGeneration;
+                } else {
+                    peerSystem = h.systemName();
+                }
+            }
+            case WireFrame.Deliver d -> deliver(d);
+            case WireFrame.Watch w -> {
+                ActorRef target = mb.provider().resolveLocal(org.apache.pekko.actor.ActorPaths.fromString(w.watchee()));
+                if (target == mb.deadLetters() || target.isTerminated() || !(target instanceof InternalActorRef)) {
+                    ByteBuffer b = scratch();
+                    WireFormat.death(b, w.watchee());
+                    writeControl(b);
+                } else if (!watchedForPeer.containsKey(target)) {
+                    watchedForPeer.put(target, w.watchee());
+                    currentWatcher.watch(target);
+                }
+            }
+            case WireFrame.Unwatch u -> {
+                ActorRef target = null;
+                for (Map.Entry<ActorRef, String> e : watchedForPeer.entrySet()) {
+                    if (e.getValue().equals(u.watchee())) {
+                        target = e.getKey();
+                        break;
+                    }
+                }
+                if (target != null) {
+                    watchedForPeer.remove(target);
+                    currentWatcher.unwatch(target);
+                }
+            }
+            case WireFrame.Death d -> {
+                XenActorRef p = proxyByRemotePath(d.path());
+                if (p != null) {
+                    reportDeath(p, true, false);
+                }
+            }
+            case WireFrame.Goodbye g -> failure = null;
+        }
+    }
+
+    private XenActorRef proxyByRemotePath(String remotePath) {
+        for (XenActorRef p : proxies.values()) {
+            if (p.remotePath().equals(remotePath)) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    private void deliver(WireFrame.Deliver d) {
+        ActorRef recipient = recipientCache.get(d.recipient());
+        if (recipient == null || recipient.isTerminated()) {
+            recipient = mb.provider().resolveLocal(org.apache.pekko.actor.ActorPaths.fromString(d.recipient()));
+            if (recipientCache.size() > 10_000) {
+                recipientCache.clear();
+            }
+            recipientCache.put(d.recipient(), recipient);
+        }
+        Object message;
+        try {
+            message = mb.serialization().deserializeByteBuffer(d.payload(), d.serializerId(), d.manifest());
+        } catch (RuntimeException | java.io.NotSerializableException e) {
+            failure = "cannot deserialize a message for " + d.recipient() + " (serializer " + d.serializerId()
+                    + ", manifest '" + d.manifest() + "'): " + e;
+            return;
+        }
+        ActorRef sender = d.sender().isEmpty() ? ActorRef.noSender() : mb.provider().resolveActorRef(d.sender());
+        recipient.tell(message, sender);
+        received.incrementAndGet();
+    }
+
+    /** A local actor the peer watched has terminated: tell the peer. */
+    void localTerminated(ActorRef local) {
+        String path = watchedForPeer.remove(local);
+        if (path != null && state != State.CLOSED) {
+            ByteBuffer b = scratch();
+            WireFormat.death(b, path);
+            writeControl(b);
+        }
+    }
+
+    // ================================================================ close
+
+    /** Closes the channel: everything queued goes to dead letters, every watched remote actor is reported terminated. */
+    void close(String reason) {
+        List<Pending> dropped;
+        Vchan v;
+        synchronized (writeLock) {
+            if (state == State.CLOSED) {
+                return;
+            }
+            state = State.CLOSED;
+            closeReason = reason;
+            dropped = new ArrayList<>(pending);
+            pending.clear();
+            v = vchan;
+        }
+        log.info("mailbox channel dom{} <-> dom{} closed: {}", mb.domain().domid(), peerDomid, reason);
+        for (Pending p : dropped) {
+            drop(p.message(), p.sender(), p.recipient(), "channel to dom" + peerDomid + " closed: " + reason, droppedClosed);
+        }
+        List<XenActorRef> ps = new ArrayList<>(proxies.values());
+        for (XenActorRef p : ps) {
+            reportDeath(p, false, true);
+        }
+        if (v != null) {
+            mb.binder().unbind(v.eventPort());
+            v.close();
+        }
+        mb.channelClosed(this);
+    }
+
+    ChannelStats stats() {
+        int p;
+        synchronized (writeLock) {
+            p = pending.size();
+        }
+        return new ChannelStats(peerDomid, state.name().toLowerCase(java.util.Locale.ROOT), sent.get(), received.get(), p,
+                droppedRingFull.get(), droppedTooLarge.get(), droppedClosed.get(), serializationFailures.get(), malformed.get());
+    }
+
+    int eventPortOrZero() {
+        synchronized (writeLock) {
+            return vchan == null ? 0 : vchan.eventPort();
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package dev.lingon.xen.mailbox;
+
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Encoding and decoding of {@link WireFrame}s. Encoding appends to a little-endian {@link ByteBuffer}
+ * the caller owns; decoding reads one frame's bytes and answers a frame or throws
+ * {@link MalformedFrameException} naming what was wrong — a malformed frame closes its channel, never
+ * the domain. Stateless.
+ */
+final class WireFormat {
+    private WireFormat() {
+    }
+
+    static final class MalformedFrameException extends Exception {
+        MalformedFrameException(String message) {
+            super(message);
+        }
+    }
+
+    static void putString(ByteBuffer b, String s) {
+        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length > 0xFFFF) {
+            throw new IllegalArgumentException("a string on the wire is at most 65535 bytes, got " + bytes.length);
+        }
+        b.putShort((short) bytes.length);
+        b.put(bytes);
+    }
+
+    static void hello(ByteBuffer b, int domid, long generation, String systemName) {
+        b.put(WireFrame.HELLO).putShort((short) domid).putLong(generation);
+        putString(b, systemName);
+    }
+
+    /** Writes a DELIVER header; the caller appends the payload. */
+    static void deliverHeader(ByteBuffer b, String recipient, String sender, int serializerId, String manifest) {
+        b.put(WireFrame.DELIVER);
+        putString(b, recipient);
+        putString(b, sender);
+        b.putInt(serializerId);
+        putString(b, manifest);
+    }
+
+    static void watch(ByteBuffer b, byte kind, String watchee, String watcher) {
+        b.put(kind);
+        putString(b, watchee);
+        putString(b, watcher);
+    }
+
+    static void death(ByteBuffer b, String path) {
+        b.put(WireFrame.DEATH);
+        putString(b, path);
+    }
+
+    static void goodbye(ByteBuffer b) {
+        b.put(WireFrame.GOODBYE);
+    }
+
+    private static String getString(ByteBuffer b, String what) throws MalformedFrameException {
+        if (b.remaining() < 2) {
+            throw new MalformedFrameException("frame ends where the length of " + what + " should be");
+        }
+        int len = b.getShort() & 0xFFFF;
+        if (b.remaining() < len) {
+            throw new MalformedFrameException(what + " claims " + len + " bytes but the frame has " + b.remaining() + " left");
+        }
+        String s;
+        if (b.hasArray()) {
+            s = new String(b.array(), b.arrayOffset() + b.position(), len, StandardCharsets.UTF_8);
+            b.position(b.position() + len);
+        } else {
+            byte[] bytes = new byte[len];
+            b.get(bytes);
+            s = new String(bytes, StandardCharsets.UTF_8);
+        }
+        return s;
+    }
+
+    /** Decodes one frame; {@code b} holds exactly the frame's bytes, little-endian. */
+    static WireFrame decode(ByteBuffer b) throws MalformedFrameException {
+        b.order(ByteOrder.LITTLE_ENDIAN);
+        if (!b.hasRemaining()) {
+            throw new MalformedFrameException("empty frame");
+        }
+        byte kind = b.get();
+        try {
+            WireFrame f = switch (kind) {
+                case WireFrame.HELLO -> new WireFrame.Hello(b.getShort() & 0xFFFF, b.getLong(), getString(b, "system name"));
+                case WireFrame.DELIVER -> {
+                    String recipient = getString(b, "recipient");
+                    String sender = getString(b, "sender");
+                    int ser = b.getInt();
+                    String manifest = getString(b, "manifest");
+                    yield new WireFrame.Deliver(recipient, sender, ser, manifest, b.slice().order(ByteOrder.LITTLE_ENDIAN));
+                }
+                case WireFrame.WATCH -> new WireFrame.Watch(getString(b, "watchee"), getString(b, "watcher"));
+                case WireFrame.UNWATCH -> new WireFrame.Unwatch(getString(b, "watchee"), getString(b, "watcher"));
+                case WireFrame.DEATH -> new WireFrame.Death(getString(b, "path"));
+                case WireFrame.GOODBYE -> new WireFrame.Goodbye();
+                default -> throw new MalformedFrameException("unknown frame kind " + kind);
+            };
+            if (!(f instanceof WireFrame.Deliver) && b.hasRemaining()) {
+                throw new MalformedFrameException(b.remaining() + " stray bytes after a " + f.getClass().getSimpleName() + " frame");
+            }
+            return f;
+        } catch (BufferUnderflowException e) {
+            throw new MalformedFrameException("frame of kind " + kind + " is truncated");
+        }
+    }
+}

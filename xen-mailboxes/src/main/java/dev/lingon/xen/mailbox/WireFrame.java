@@ -1,0 +1,43 @@
+package dev.lingon.xen.mailbox;
+
+/**
+ * The frames two domains exchange on a mailbox channel, one per {@link dev.lingon.xen.vchan.FramedVchan}
+ * frame. Layout of each (little-endian; strings are u16 length + UTF-8; see {@link WireFormat}):
+ * <pre>
+ *  u8 kind
+ *  HELLO     u16 domid, u64 generation, str systemName
+ *  DELIVER   str recipient (a path local to the reader, with uid), str sender (lingon:// token or ""),
+ *            u32 serializerId, str manifest, bytes payload (the rest of the frame)
+ *  WATCH     str watchee (local to the reader), str watcher (token)
+ *  UNWATCH   str watchee, str watcher
+ *  DEATH     str path (of an actor of the writer that a WATCH named and that has terminated)
+ *  GOODBYE   (nothing)
+ * </pre>
+ */
+sealed interface WireFrame {
+    byte HELLO = 1;
+    byte DELIVER = 2;
+    byte WATCH = 3;
+    byte UNWATCH = 4;
+    byte DEATH = 5;
+    byte GOODBYE = 6;
+
+    record Hello(int domid, long generation, String systemName) implements WireFrame {
+    }
+
+    /** A message; {@code payload} is a view valid only while the frame is being handled. */
+    record Deliver(String recipient, String sender, int serializerId, String manifest, java.nio.ByteBuffer payload) implements WireFrame {
+    }
+
+    record Watch(String watchee, String watcher) implements WireFrame {
+    }
+
+    record Unwatch(String watchee, String watcher) implements WireFrame {
+    }
+
+    record Death(String path) implements WireFrame {
+    }
+
+    record Goodbye() implements WireFrame {
+    }
+}
