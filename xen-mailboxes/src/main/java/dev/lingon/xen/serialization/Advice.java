@@ -1,0 +1,73 @@
+package dev.lingon.xen.serialization;
+
+/** The error messages that tell a user what to do. */
+final class Advice {
+    private Advice() {
+    }
+
+    static String unregistered(Class<?> type) {
+        String name = type.getName();
+        StringBuilder b = new StringBuilder();
+        b.append("class ").append(name).append(" is not registered with the lingon-kryo serializer")
+                .append(" (registration is required and Java serialization is never used).");
+        if (type.isHidden() || type.isSynthetic() || name.contains("$$Lambda")) {
+            return b.append(" It is a lambda or another generated class, which cannot be registered:")
+                    .append(" send a registered record or enum instead.").toString();
+        }
+        if (isJdk(name)) {
+            return b.append(" It is a JDK class lingon-kryo does not carry (its internals are closed to reflection):")
+                    .append(" copy it into a supported type, e.g. List.copyOf(..), Set.copyOf(..), Map.copyOf(..),")
+                    .append(" new ArrayList<>(..), new HashMap<>(..).").toString();
+        }
+        if (type.isAnonymousClass() || type.isLocalClass()) {
+            b.append(" It is an anonymous or local class, whose name the compiler chooses: prefer a named record.");
+        }
+        String source = type.getCanonicalName() != null ? type.getCanonicalName() : name;
+        b.append(" Register it in configuration:\n")
+                .append("    lingon.serialization.kryo.classes += \"").append(name).append("\"\n")
+                .append("  or with a fixed id (").append(KryoRegistry.MIN_EXPLICIT_ID).append("..")
+                .append(KryoRegistry.MAX_EXPLICIT_ID).append("):\n")
+                .append("    lingon.serialization.kryo.ids { \"").append(name).append("\" = <id> }\n")
+                .append("  or from code, in a KryoRegistrar named in lingon.serialization.kryo.registrars:\n")
+                .append("    registry.register(").append(source).append(".class)");
+        Class<?> sealed = sealedSupertype(type);
+        if (sealed != null) {
+            b.append("\n  It is a permitted subclass of sealed ").append(sealed.getName())
+                    .append(": registering that registers all of its permitted subclasses.");
+        }
+        return b.toString();
+    }
+
+    static boolean isJdk(String name) {
+        return name.startsWith("java.") || name.startsWith("javax.") || name.startsWith("jdk.") || name.startsWith("sun.")
+                || name.startsWith("com.sun.");
+    }
+
+    private static Class<?> sealedSupertype(Class<?> type) {
+        Class<?> found = null;
+        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+            Class<?> superclass = c.getSuperclass();
+            if (superclass != null && superclass.isSealed() && !superclass.isEnum()) {
+                found = superclass;
+            }
+            for (Class<?> i : c.getInterfaces()) {
+                Class<?> top = topSealed(i);
+                if (top != null) {
+                    found = top;
+                }
+            }
+        }
+        return found;
+    }
+
+    private static Class<?> topSealed(Class<?> iface) {
+        Class<?> found = iface.isSealed() ? iface : null;
+        for (Class<?> parent : iface.getInterfaces()) {
+            Class<?> top = topSealed(parent);
+            if (top != null) {
+                found = top;
+            }
+        }
+        return found;
+    }
+}
