@@ -2,10 +2,15 @@ package dev.lingon.xen.serialization;
 
 import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.Registration;
+import com.esotericsoftware.kryo.util.DefaultInstantiatorStrategy;
+
+import org.objenesis.strategy.StdInstantiatorStrategy;
 
 /**
  * Kryo with registration required, no reference tracking (messages are trees; a cycle exceeds the
- * depth limit instead of recursing until the stack overflows), a depth limit, and an
+ * depth limit instead of recursing until the stack overflows), a depth limit, objects of ordinary
+ * classes created through their no-argument constructor or, lacking one, without a constructor as Java
+ * deserialization does (Objenesis; records always go through their canonical constructor), and an
  * {@link UnregisteredClassException} that says how to register the class instead of Kryo's
  * {@code kryo.register(..)} hint.
  *
@@ -18,6 +23,7 @@ final class LingonKryo extends Kryo {
         setRegistrationRequired(true);
         setReferences(false);
         setMaxDepth(maxDepth);
+        setInstantiatorStrategy(new DefaultInstantiatorStrategy(new StdInstantiatorStrategy()));
     }
 
     @Override
