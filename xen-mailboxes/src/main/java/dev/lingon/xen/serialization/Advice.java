@@ -1,5 +1,9 @@
 package dev.lingon.xen.serialization;
 
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
 /** The error messages that tell a user what to do. */
 final class Advice {
     private Advice() {
@@ -43,31 +47,34 @@ final class Advice {
                 || name.startsWith("com.sun.");
     }
 
+    /** The sealed ancestor with the most members whose registration would register {@code type}, or null. */
     private static Class<?> sealedSupertype(Class<?> type) {
-        Class<?> found = null;
-        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
-            Class<?> superclass = c.getSuperclass();
-            if (superclass != null && superclass.isSealed() && !superclass.isEnum()) {
-                found = superclass;
+        Class<?> best = null;
+        int bestSize = 0;
+        for (Class<?> ancestor : ancestors(type, new LinkedHashSet<>())) {
+            if (!ancestor.isSealed() || ancestor.isEnum()) {
+                continue;
             }
-            for (Class<?> i : c.getInterfaces()) {
-                Class<?> top = topSealed(i);
-                if (top != null) {
-                    found = top;
-                }
+            List<KryoRegistry.Request> members = new KryoRegistry().register(ancestor).requests();
+            boolean covers = members.stream().anyMatch(r -> r.type() == type);
+            if (covers && members.size() > bestSize) {
+                best = ancestor;
+                bestSize = members.size();
             }
         }
-        return found;
+        return best;
     }
 
-    private static Class<?> topSealed(Class<?> iface) {
-        Class<?> found = iface.isSealed() ? iface : null;
-        for (Class<?> parent : iface.getInterfaces()) {
-            Class<?> top = topSealed(parent);
-            if (top != null) {
-                found = top;
+    private static Set<Class<?>> ancestors(Class<?> type, Set<Class<?>> into) {
+        Class<?> superclass = type.getSuperclass();
+        if (superclass != null && into.add(superclass)) {
+            ancestors(superclass, into);
+        }
+        for (Class<?> i : type.getInterfaces()) {
+            if (into.add(i)) {
+                ancestors(i, into);
             }
         }
-        return found;
+        return into;
     }
 }

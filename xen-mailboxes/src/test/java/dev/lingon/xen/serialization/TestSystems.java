@@ -29,6 +29,9 @@ final class TestSystems {
             pekko.remote.artery.transport = tcp
             pekko.remote.artery.canonical.hostname = "127.0.0.1"
             pekko.remote.artery.canonical.port = 0
+            pekko.remote.artery.advanced.shutdown-flush-timeout = 200ms
+            pekko.remote.warn-about-direct-use = off
+            pekko.remote.use-unsafe-remote-features-outside-cluster = on
             """;
 
     /** A local ActorSystem; {@code extra} overrides the base configuration. */
