@@ -2,6 +2,7 @@ package dev.lingon.xen.serialization;
 
 import com.esotericsoftware.kryo.KryoException;
 import com.esotericsoftware.kryo.io.Output;
+import com.esotericsoftware.kryo.util.Util;
 
 import org.apache.pekko.actor.ClassicActorSystemProvider;
 import org.apache.pekko.actor.ExtendedActorSystem;
@@ -9,6 +10,8 @@ import org.apache.pekko.serialization.ByteBufferSerializer;
 import org.apache.pekko.serialization.JSerializer;
 import org.apache.pekko.serialization.SerializationExtension;
 import org.apache.pekko.serialization.Serializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.BufferOverflowException;
 import java.nio.ByteBuffer;
@@ -30,11 +33,23 @@ import scala.Option;
  * and bytes that are not a message as values, for callers (the mailboxes) that must handle both;
  * {@link #get} finds the instance an ActorSystem built.
  *
+ * <p>Kryo runs without {@code sun.misc.Unsafe}: unless the JVM was started with {@code -Dkryo.unsafe}
+ * set, loading this class sets it to {@code false} before Kryo initialises.
+ *
  * <p>Threads: one instance per ActorSystem, shared by all threads. Kryo instances are not
  * thread-safe, so each call takes one from a lock-free pool and gives it back; the hot path allocates
  * only the {@code byte[]} that {@link #toBinary(Object)} must return (and nothing in {@link #encode}).
  */
 public final class KryoSerializer extends JSerializer implements ByteBufferSerializer {
+    static {
+        // Kryo reads this once, when its classes initialise; Lingon never uses Unsafe-based Kryo IO or field access.
+        if (System.getProperty("kryo.unsafe") == null) {
+            System.setProperty("kryo.unsafe", "false");
+        }
+    }
+
+    private static final Logger log = LoggerFactory.getLogger(KryoSerializer.class);
+
     /** Pekko serializer identifier of {@code lingon-kryo}: the ASCII bytes "LKRY". */
     public static final int IDENTIFIER = 0x4C4B5259;
     /** What {@link #encode} returns when the message does not fit between the buffer's position and limit. */
@@ -49,6 +64,10 @@ public final class KryoSerializer extends JSerializer implements ByteBufferSeria
         RegistrationPlan plan = RegistrationPlan.of(settings.registry(system.dynamicAccess().classLoader()));
         ActorRefSerializers refs = new ActorRefSerializers(system);
         MinlogBridge.install();
+        if (Util.unsafe) {
+            log.warn("Kryo is using sun.misc.Unsafe (kryo.unsafe={}); start the JVM with -Dkryo.unsafe=false",
+                    System.getProperty("kryo.unsafe"));
+        }
         this.maxMessageSize = settings.maxMessageSize();
         Supplier<KryoContext> factory = () -> {
             StableClassResolver resolver = new StableClassResolver();

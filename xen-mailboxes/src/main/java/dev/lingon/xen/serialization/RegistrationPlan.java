@@ -76,7 +76,7 @@ final class RegistrationPlan {
             try {
                 serializer = entry.request().serializer() != null
                         ? entry.request().serializer().get()
-                        : kryo.getDefaultSerializer(type);
+                        : defaultSerializer(kryo, type);
             } catch (RuntimeException e) {
                 throw new IllegalArgumentException("lingon-kryo cannot build a serializer for " + type.getName() + " (from "
                         + entry.request().origin() + "): " + e.getMessage()
@@ -87,6 +87,20 @@ final class RegistrationPlan {
             }
             kryo.register(new Registration(type, serializer, entry.id()));
         }
+    }
+
+    /** Records through {@link RecordSerializer} where their members can be reached, else Kryo's default for the class. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static Serializer<?> defaultSerializer(Kryo kryo, Class<?> type) {
+        if (type.isRecord()) {
+            try {
+                return new RecordSerializer(kryo, type);
+            } catch (IllegalAccessException | NoSuchMethodException e) {
+                log.debug("{}: record members not reachable through method handles ({}); using Kryo's reflective record serializer",
+                        type.getName(), e.toString());
+            }
+        }
+        return kryo.getDefaultSerializer(type);
     }
 
     private static String collision(Entry first, Entry second) {

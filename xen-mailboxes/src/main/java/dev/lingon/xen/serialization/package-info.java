@@ -26,8 +26,10 @@
  *       ({@link dev.lingon.xen.serialization.KryoRegistry#hashedId(String)}); two names that collide
  *       fail the serializer's construction, naming both.</li>
  * </ul>
- * Records, enums (by ordinal: add constants at the end) and ordinary classes (by fields) use Kryo's
- * serializers once registered; a sealed type registers its permitted subclasses. Unmodifiable JDK
+ * Records travel in the format of Kryo's record serializer (components in name order, read back through
+ * the canonical constructor), written through method handles; enums by ordinal (add constants at the
+ * end); ordinary classes field by field (Kryo's field serializer; created through a no-argument
+ * constructor or, lacking one, Objenesis). A sealed type registers its permitted subclasses. Unmodifiable JDK
  * collections come back unmodifiable, with equal contents and the same iteration order, though
  * possibly as another JDK class.
  *

@@ -45,7 +45,7 @@ final class TestSystems {
     }
 
     static Config config(String extra) {
-        return ConfigFactory.parseString(extra).withFallback(ConfigFactory.parseString(BASE)).withFallback(ConfigFactory.load());
+        return ConfigFactory.parseString(extra).withFallback(ConfigFactory.parseString(BASE)).withFallback(ConfigFactory.load()).resolve();
     }
 
     static KryoSerializer serializer(ActorTestKit kit) {
