@@ -4,7 +4,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
-/** The error messages that tell a user what to do. */
+/** The error messages that tell a user what to do. Stateless. */
 final class Advice {
     private Advice() {
     }
@@ -14,6 +14,9 @@ final class Advice {
         StringBuilder b = new StringBuilder();
         b.append("class ").append(name).append(" is not registered with the lingon-kryo serializer")
                 .append(" (registration is required and Java serialization is never used).");
+        if (java.lang.reflect.Proxy.isProxyClass(type)) {
+            return b.append(" It is a dynamic proxy, which cannot be serialized: send a registered record instead.").toString();
+        }
         if (type.isHidden() || type.isSynthetic() || name.contains("$$Lambda")) {
             return b.append(" It is a lambda or another generated class, which cannot be registered:")
                     .append(" send a registered record or enum instead.").toString();

@@ -7,7 +7,7 @@ import com.esotericsoftware.kryo.io.Input;
  * The one rule that keeps corrupt input from allocating more than it carries: every element of an
  * array, string, collection or map takes at least one byte on the wire, so a count larger than the
  * bytes left is corrupt. Checked before anything is allocated; allocation stays within a small
- * multiple of the input's size.
+ * multiple of the input's size. Stateless.
  */
 final class Bounds {
     private Bounds() {

@@ -57,6 +57,8 @@ import java.util.function.Predicate;
  * byte, char, short, long, double (each boxed type shares its primitive's id). A <em>family</em> entry
  * covers every class its predicate accepts (see {@link StableClassResolver}); its representative is
  * one member class.
+ *
+ * <p>Threads: an immutable table, shared; each {@link Factory} builds serializers for one Kryo instance.
  */
 final class Builtins {
     private Builtins() {

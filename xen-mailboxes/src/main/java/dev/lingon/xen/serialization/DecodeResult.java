@@ -4,6 +4,8 @@ package dev.lingon.xen.serialization;
  * What {@link KryoSerializer#decode} made of a buffer. A peer's bytes may be corrupt (a chaos test, a
  * bug, a peer with other registrations), so that outcome is a value the reader must handle, not an
  * exception.
+ *
+ * <p>Threads: immutable values.
  */
 public sealed interface DecodeResult {
 

@@ -6,7 +6,7 @@ import com.esotericsoftware.kryo.io.KryoBufferUnderflowException;
 
 import java.nio.BufferOverflowException;
 
-/** Turns what Kryo threw into the serializer's exceptions and reasons, naming the classes involved. */
+/** Turns what Kryo threw into the serializer's exceptions and reasons, naming the classes involved. Stateless. */
 final class Failures {
     private static final String TRACE = "Serialization trace:";
 

@@ -11,6 +11,7 @@ import java.util.TreeMap;
 
 /**
  * {@code lingon.serialization.kryo} as read from an ActorSystem's configuration (see reference.conf).
+ * Immutable; read once by the thread that builds the serializer.
  *
  * @param classes        classes (or sealed types) registered under their name's hash
  * @param ids            class name → explicit id, sorted by name

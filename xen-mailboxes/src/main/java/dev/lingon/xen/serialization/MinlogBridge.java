@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Sends Kryo's own log lines (minlog, which prints to {@code System.out}) to SLF4J. Minlog's logger is
  * one static per JVM; it is installed once, by the first serializer built, and minlog's level is left
- * as it is (warnings and errors by default).
+ * as it is (warnings and errors by default). Called from whichever thread Kryo logs on; holds no state.
  */
 final class MinlogBridge extends Log.Logger {
     private static final AtomicBoolean INSTALLED = new AtomicBoolean();
