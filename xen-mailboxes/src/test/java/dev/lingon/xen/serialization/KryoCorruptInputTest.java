@@ -84,9 +84,13 @@ class KryoCorruptInputTest {
                 direct.position(0);
                 assertInstanceOf(DecodeResult.Malformed.class, kryo.decode(direct));
                 assertEquals(0, direct.position(), "a malformed buffer is not consumed");
+                ByteBuffer readOnly = ByteBuffer.wrap(cut).asReadOnlyBuffer();
+                assertInstanceOf(DecodeResult.Malformed.class, kryo.decode(readOnly), "read-only buffers are never written");
             }
         }
         assertEquals("ok", kryo.fromBinary(kryo.toBinary("ok")));
+        ByteBuffer readOnly = ByteBuffer.wrap(kryo.toBinary(samples().getFirst())).asReadOnlyBuffer();
+        assertEquals(new DecodeResult.Decoded(samples().getFirst()), kryo.decode(readOnly));
     }
 
     @Test
