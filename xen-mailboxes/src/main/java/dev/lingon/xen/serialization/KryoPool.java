@@ -1,0 +1,65 @@
+package dev.lingon.xen.serialization;
+
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.Supplier;
+
+/**
+ * A bounded set of idle {@link KryoContext}s. Taking and giving back is a compare-and-set on a slot,
+ * starting at a slot chosen by the calling thread's id so that threads rarely meet; no lock, no queue
+ * node, no allocation. When every slot is empty a new context is built (costly: each Kryo registers
+ * every class), and a context given back to a full pool is dropped.
+ *
+ * <p>Threads: shared by every thread that serializes through one {@link KryoSerializer}.
+ */
+final class KryoPool {
+    private final AtomicReferenceArray<KryoContext> slots;
+    private final Supplier<KryoContext> factory;
+
+    KryoPool(int size, Supplier<KryoContext> factory) {
+        if (size < 1) {
+            throw new IllegalArgumentException("pool size must be at least 1, got " + size);
+        }
+        this.slots = new AtomicReferenceArray<>(size);
+        this.factory = factory;
+    }
+
+    KryoContext acquire() {
+        int n = slots.length();
+        int start = start(n);
+        for (int i = 0; i < n; i++) {
+            int slot = (start + i) % n;
+            KryoContext context = slots.get(slot);
+            if (context != null && slots.compareAndSet(slot, context, null)) {
+                return context;
+            }
+        }
+        return factory.get();
+    }
+
+    void release(KryoContext context) {
+        context.clear();
+        int n = slots.length();
+        int start = start(n);
+        for (int i = 0; i < n; i++) {
+            int slot = (start + i) % n;
+            if (slots.get(slot) == null && slots.compareAndSet(slot, null, context)) {
+                return;
+            }
+        }
+    }
+
+    /** Number of idle contexts, for tests. */
+    int idle() {
+        int idle = 0;
+        for (int i = 0; i < slots.length(); i++) {
+            if (slots.get(i) != null) {
+                idle++;
+            }
+        }
+        return idle;
+    }
+
+    private static int start(int n) {
+        return (int) Long.remainderUnsigned(Thread.currentThread().threadId(), n);
+    }
+}
