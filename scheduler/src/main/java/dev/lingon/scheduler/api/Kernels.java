@@ -63,7 +63,8 @@ public final class Kernels {
         }
         Config config = extra
                 .withFallback(dispatcherConfig(KernelExecutorConfigurator.class.getName(), throughput, blockingIo))
-                .withFallback(ConfigFactory.load());
+                .withFallback(ConfigFactory.load())
+                .resolve();
         ActorSystemSetup setup = ActorSystemSetup.create(BootstrapSetup.create(config), new KernelSetup(kernel));
         return ActorSystem.create(guardian, name, setup);
     }

@@ -248,7 +248,7 @@ public final class Simulation implements AutoCloseable {
     public <T> ActorSystem<T> actorSystem(XenDomain d, Behavior<T> guardian, Config extra) {
         checkDriver();
         SimKernel k = (SimKernel) kernel(d);
-        Config config = extra.withFallback(baseConfig).withFallback(ConfigFactory.load());
+        Config config = extra.withFallback(baseConfig).withFallback(ConfigFactory.load()).resolve();
         ActorSystemSetup setup = ActorSystemSetup.create(BootstrapSetup.create(config), new KernelSetup(k));
         // ActorSystem.create awaits its logger's start: inside that await, run the queue instead of blocking.
         ActorSystem<T> system = BlockContext.withBlockContext(new DrainingBlockContext(), () -> ActorSystem.create(guardian, d.name(), setup));

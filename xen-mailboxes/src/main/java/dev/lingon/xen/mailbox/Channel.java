@@ -580,6 +580,13 @@ final class Channel {
         mb.channelClosed(this);
     }
 
+    /** Test hook: a frame of arbitrary bytes, as a buggy or hostile peer would write it. */
+    boolean writeRawForTest(byte[] frame) {
+        synchronized (writeLock) {
+            return framed != null && framed.trySend(frame).isSent();
+        }
+    }
+
     ChannelStats stats() {
         int p;
         synchronized (writeLock) {

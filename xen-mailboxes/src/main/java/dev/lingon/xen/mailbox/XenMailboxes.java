@@ -129,6 +129,7 @@ public final class XenMailboxes implements Extension {
         xs.onWatchEvent(e -> connector.tell(new Connector.Fired(e)));
         xs.watch(base + "/connect", "connect").orThrow();
         xs.watch("@releaseDomain", "release").orThrow();
+        system.registerOnTermination(this::closeAll);
         log.debug("Xen mailboxes of dom{} ({}) ready", me, system.name());
     }
 
@@ -258,13 +259,34 @@ public final class XenMailboxes implements Extension {
         }
     }
 
-    /** Server side: ask the peer to join, by writing connect/<self> = our generation into its home. */
+    /**
+     * Server side: ask the peer to join, by writing connect/<self> = our generation into its home,
+     * readable and writable by the peer only. Value and permissions are committed together, so the
+     * peer never sees a request it cannot read.
+     */
     void requestConnection(Channel c) {
         int me = domid();
         String node = "/local/domain/" + c.peerDomid + "/data/lingon/connect/" + me;
-        Result<Void> w = xs.write(node, Long.toString(setup.domain().handle().generation()));
-        if (w.isOk()) {
-            w = xs.setPermissions(node, List.of(XsPermission.none(me), XsPermission.both(c.peerDomid)));
+        Result<Void> w;
+        while (true) {
+            Result<Integer> tx = xs.transactionStart();
+            if (!tx.isOk()) {
+                w = Result.err(tx.errno());
+                break;
+            }
+            int t = tx.orThrow();
+            w = xs.write(t, node, Long.toString(setup.domain().handle().generation()));
+            if (w.isOk()) {
+                w = xs.setPermissions(t, node, List.of(XsPermission.none(me), XsPermission.both(c.peerDomid)));
+            }
+            if (!w.isOk()) {
+                xs.transactionEnd(t, false);
+                break;
+            }
+            w = xs.transactionEnd(t, true);
+            if (w.errno() != dev.lingon.xen.api.Errno.EAGAIN) {
+                break;
+            }
         }
         if (!w.isOk()) {
             c.close("cannot ask dom" + c.peerDomid + " for a channel (" + w.errno()
@@ -281,6 +303,10 @@ public final class XenMailboxes implements Extension {
         for (String child : dir.orThrow()) {
             String node = base + "/connect/" + child;
             Result<String> gen = xs.read(node);
+            if (!gen.isOk()) {
+                log.debug("dom{}: connection request {} not readable yet ({})", domid(), child, gen.errno());
+                continue;
+            }
             xs.rm(node);
             int peer;
             long generation;
@@ -311,6 +337,23 @@ public final class XenMailboxes implements Extension {
                 tellClose(c, "dom" + c.peerDomid + " was destroyed");
             }
         }
+    }
+
+    /** Every channel, for tests that inject faults. */
+    synchronized List<Channel> channelsForTest() {
+        return new ArrayList<>(all);
+    }
+
+    /** The actor system is terminating: close every channel, so peers see this domain go. */
+    private void closeAll() {
+        List<Channel> cs;
+        synchronized (this) {
+            cs = new ArrayList<>(all);
+        }
+        for (Channel c : cs) {
+            c.close("the actor system of dom" + domid() + " terminated");
+        }
+        xs.close();
     }
 
     synchronized void channelClosed(Channel c) {

@@ -43,9 +43,12 @@ final class TwoDomains implements AutoCloseable {
                         "pekko.loglevel = WARNING",
                         "pekko.loggers = [\"org.apache.pekko.event.slf4j.Slf4jLogger\"]",
                         "pekko.logging-filter = \"org.apache.pekko.event.slf4j.Slf4jLoggingFilter\"",
-                        "pekko.actor.serialization-bindings { \"dev.lingon.xen.mailbox.CrossDomain\" = lingon-kryo }",
-                        "lingon.serialization.kryo.sealed-hierarchies += \"dev.lingon.xen.mailbox.CrossDomain\""))
-                .withFallback(ConfigFactory.load());
+                        "pekko.actor.serialization-bindings {",
+                        "  \"dev.lingon.xen.mailbox.CrossDomain\" = lingon-kryo",
+                        "  \"dev.lingon.xen.mailbox.UnregisteredMarker\" = lingon-kryo",
+                        "}",
+                        "lingon.serialization.kryo.classes = [\"dev.lingon.xen.mailbox.CrossDomain\"]"))
+                .withFallback(ConfigFactory.load()).resolve();
         ActorSystemSetup setup = ActorSystemSetup.create(BootstrapSetup.create(config),
                 new XenMailboxesSetup(d, binder, settings, null));
         ActorSystem<Object> system = ActorSystem.create(Behaviors.empty(), name, setup);

@@ -1,0 +1,104 @@
+package dev.lingon.xen.mailbox;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.lingon.xen.api.Errno;
+import dev.lingon.xen.mailbox.CrossDomain.Ping;
+import dev.lingon.xen.mailbox.CrossDomain.Pong;
+
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** Typed actor references across domains: found through XenStore, used with tell and ask, replyTo translated both ways. */
+class CrossDomainMessagingTest {
+    final TwoDomains x = new TwoDomains();
+
+    @AfterEach
+    void down() {
+        x.close();
+    }
+
+    static Behavior<CrossDomain> ponger(String name) {
+        return Behaviors.receive(CrossDomain.class)
+                .onMessage(Ping.class, p -> {
+                    p.replyTo().tell(new Pong(p.n(), name));
+                    return Behaviors.same();
+                })
+                .build();
+    }
+
+    static <T> ActorRef<T> spawn(TwoDomains.Dom d, Behavior<T> b, String name) {
+        CompletableFuture<ActorRef<T>> f = new CompletableFuture<>();
+        d.system().systemActorOf(Behaviors.<Object>setup(ctx -> {
+            f.complete(ctx.spawn(b, name));
+            return Behaviors.empty();
+        }), "spawner-" + name, org.apache.pekko.actor.typed.Props.empty());
+        return f.join();
+    }
+
+    @Test
+    void anActorRegisteredInOneDomainIsFoundAndAskedFromAnother() {
+        TwoDomains.Dom a = x.boot("alpha");
+        TwoDomains.Dom b = x.boot("beta");
+        ActorRef<CrossDomain> ponger = spawn(a, ponger("alpha"), "ponger");
+        assertEquals(Errno.OK, a.mailboxes().register("ponger", ponger).errno());
+        ActorRef<CrossDomain> remote = b.mailboxes().<CrossDomain>lookup(a.domid(), "ponger").orThrow();
+        assertTrue(remote.path().toString().startsWith("lingon://alpha@dom" + a.domid()), remote.path().toString());
+        Pong pong = AskPattern.<CrossDomain, Pong>ask(remote, reply -> new Ping(7, reply), Duration.ofSeconds(10),
+                b.system().scheduler()).toCompletableFuture().join();
+        assertEquals(new Pong(7, "alpha"), pong);
+    }
+
+    @Test
+    void replyToRefsAreTranslatedInBothDirections() {
+        TwoDomains.Dom a = x.boot("alpha");
+        TwoDomains.Dom b = x.boot("beta");
+        List<Pong> got = new CopyOnWriteArrayList<>();
+        ActorRef<Pong> collector = spawn(b, Behaviors.<Pong>receiveMessage(p -> {
+            got.add(p);
+            return Behaviors.same();
+        }), "collector");
+        ActorRef<CrossDomain> ponger = spawn(a, ponger("alpha"), "ponger");
+        a.mailboxes().register("ponger", ponger).orThrow();
+        b.mailboxes().register("collector", collector).orThrow();
+        ActorRef<CrossDomain> remotePonger = b.mailboxes().<CrossDomain>lookup(a.domid(), "ponger").orThrow();
+        // Beta sends its collector across; alpha replies to it; the reply crosses back.
+        for (int i = 0; i < 10; i++) {
+            remotePonger.tell(new Ping(i, collector));
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> got.size() == 10);
+        for (int i = 0; i < 10; i++) {
+            assertEquals(new Pong(i, "alpha"), got.get(i), "in order");
+        }
+        // And alpha can look beta's collector up and use it directly.
+        ActorRef<Pong> remoteCollector = a.mailboxes().<Pong>lookup(b.domid(), "collector").orThrow();
+        remoteCollector.tell(new Pong(99, "direct"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> got.size() == 11);
+        assertEquals(new Pong(99, "direct"), got.get(10));
+    }
+
+    @Test
+    void lookingUpAnUnknownNameIsEnoent() {
+        TwoDomains.Dom a = x.boot("alpha");
+        TwoDomains.Dom b = x.boot("beta");
+        assertEquals(Errno.ENOENT, b.mailboxes().lookup(a.domid(), "nobody").errno());
+    }
+
+    @Test
+    void aLocalReferenceLooksUpAsTheLocalActor() {
+        TwoDomains.Dom a = x.boot("alpha");
+        ActorRef<CrossDomain> ponger = spawn(a, ponger("alpha"), "ponger");
+        a.mailboxes().register("ponger", ponger).orThrow();
+        assertEquals(ponger, a.mailboxes().lookup(a.domid(), "ponger").orThrow());
+    }
+}

@@ -1,0 +1,22 @@
+package dev.lingon.xen.mailbox;
+
+import dev.lingon.xen.vchan.FramedVchan;
+
+import java.lang.foreign.MemorySegment;
+import java.util.List;
+
+/** Reaches into channels for fault-injection tests. */
+final class XenMailboxesTestAccess {
+    private XenMailboxesTestAccess() {
+    }
+
+    /** Writes raw frame bytes on the open channel from {@code mb} to {@code peer}, bypassing the wire format. */
+    static boolean writeRaw(XenMailboxes mb, int peer, byte[] frame) {
+        for (Channel c : mb.channelsForTest()) {
+            if (c.peerDomid == peer && c.state() == Channel.State.OPEN) {
+                return c.writeRawForTest(frame);
+            }
+        }
+        return false;
+    }
+}
