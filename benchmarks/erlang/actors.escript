@@ -9,7 +9,7 @@
 %%
 %%   escript benchmarks/erlang/actors.escript [--quick] [--scenarios ping-pong,ring,fan-in,spawn]
 %%       [--runs N] [--warmups N] [--pairs 1,8] [--round-trips N] [--rings 1000x1000,100000x10]
-%%       [--senders N] [--messages N] [--actors N] [--spawn-parents 1] [--csv FILE]
+%%       [--senders N] [--messages N] [--actors N] [--spawn-parents 1,1000] [--csv FILE]
 %%
 %% The options, their defaults and their --quick values are those of the JVM harness (Options.java);
 %% change them in both places. --factories and --factory-config choose JVM runtimes and are accepted
@@ -23,10 +23,11 @@
 %%   fan-in     senders each sending its messages to one receiver; msg/s at the receiver. A sender
 %%              is a plain send loop: BEAM's reduction budget preempts it, which is what the JVM
 %%              side's batches of 100 imitate.
-%%   spawn      idle processes (blocked in receive), spawned by one (or --spawn-parents) spawning
-%%              processes; us per process until each has started, and bytes per process: the growth
-%%              of erlang:memory(processes_used) after garbage-collecting every process, divided by
-%%              the count. That includes each process's control block, its initial heap (233 words),
+%%   spawn      idle processes (blocked in receive), spawned by one spawning process, and again
+%%              spread over 1000 of them (--spawn-parents; on the JVM one parent's child map
+%%              dominates); us per process until each has started, and bytes per process: the
+%%              growth of erlang:memory(processes_used) after garbage-collecting every process,
+%%              divided by the count. That includes each process's control block, its initial heap (233 words),
 %%              and the spawner's list of its pids (two words per process), as the JVM figure
 %%              includes the parent's child map.
 %% "Started" is counted the way the JVM side counts it: each new process decrements a shared atomics
@@ -64,7 +65,7 @@ usage() ->
     "  --senders N           fan-in senders (default 100)\n"
     "  --messages N          fan-in messages per sender (default 50000; quick 1000)\n"
     "  --actors N            spawn: idle processes (default 1000000; quick 100000)\n"
-    "  --spawn-parents LIST  spawn: spawning processes the idle ones are spread over (default 1)\n"
+    "  --spawn-parents LIST  spawn: spawning processes the idle ones are spread over (default 1,1000)\n"
     "  --csv FILE            also write the results as CSV\n"
     "  --factories, --factory-config   JVM-only, ignored here\n"
     "  -h, --help            this text\n".
@@ -90,7 +91,7 @@ parse_options(Args) ->
       senders => positive("--senders", Get("--senders", "100", "100")),
       messages => positive("--messages", Get("--messages", "50000", "1000")),
       actors => positive("--actors", Get("--actors", "1000000", "100000")),
-      spawn_parents => [positive("--spawn-parents", P) || P <- split(Get("--spawn-parents", "1", "1"))],
+      spawn_parents => [positive("--spawn-parents", P) || P <- split(Get("--spawn-parents", "1,1000", "1,1000"))],
       csv => maps:get("--csv", Given, none)}.
 
 -define(VALUED, ["--scenarios", "--runs", "--warmups", "--pairs", "--round-trips", "--rings", "--senders",

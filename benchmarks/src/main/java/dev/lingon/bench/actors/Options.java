@@ -48,8 +48,9 @@ record Options(boolean help, List<String> scenarios, int runs, int warmups, List
               --senders N             fan-in senders (default 100)
               --messages N            fan-in messages per sender (default 50000; quick 1000)
               --actors N              spawn: idle actors (default 1000000; quick 100000)
-              --spawn-parents LIST    spawn: parent counts the actors are spread over (default 1; 1000
-                                      keeps Pekko's per-parent child map small, see SpawnScenario)
+              --spawn-parents LIST    spawn: parent counts the actors are spread over (default 1,1000:
+                                      one parent, and 1000 which keep Pekko's per-parent child map
+                                      small; see SpawnScenario)
               --factories LIST        runtimes to compare, in order, the first being the baseline; built in:
                                       %s (default: pekko-default, then each --factory-config)
               --factory-config NAME=HOCON
@@ -138,7 +139,7 @@ record Options(boolean help, List<String> scenarios, int runs, int warmups, List
         int senders = positive("--senders", given.getOrDefault("--senders", "100"));
         int messages = positive("--messages", given.getOrDefault("--messages", quick ? "1000" : "50000"));
         int actors = positive("--actors", given.getOrDefault("--actors", quick ? "100000" : "1000000"));
-        List<Integer> spawnParents = list(given.getOrDefault("--spawn-parents", "1")).stream()
+        List<Integer> spawnParents = list(given.getOrDefault("--spawn-parents", "1,1000")).stream()
                 .map(p -> positive("--spawn-parents", p)).toList();
         Optional<Path> csv = Optional.ofNullable(given.get("--csv")).map(Path::of);
 

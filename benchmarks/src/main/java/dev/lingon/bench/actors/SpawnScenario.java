@@ -14,12 +14,11 @@ import java.util.concurrent.CountDownLatch;
  * terminates, spawned by {@code parents} spawner actors that the guardian starts, each spawning its
  * share of the actors as its children in its set-up.
  *
- * <p>One parent (the default, and what the Erlang side does with one spawning process) is the plain
- * case of one actor spawning a million. In Pekko that figure is dominated by the parent's children
- * container, an immutable sorted map with a lookup and an update per spawn that grow with log n; the
- * dispatcher has little to do with it. With many parents (e.g. {@code --spawn-parents 1000}) the
- * maps stay small and the spawners run concurrently, which shows the runtime's own cost per actor
- * and how the scheduler spreads the spawning.
+ * <p>By default it runs twice, as the Erlang side does. One parent is the plain case of one actor
+ * spawning a million; in Pekko that figure is dominated by the parent's children container, an
+ * immutable sorted map with a lookup and an update per spawn that grow with log n, and the dispatcher
+ * has little to do with it. With 1000 parents the maps stay small and the spawners run concurrently,
+ * which shows the runtime's own cost per actor and how the scheduler spreads the spawning.
  *
  * <p>Reported:
  * <ul>

@@ -12,8 +12,8 @@
  *       m=1000 times around, and n=100000, m=10; hops/s, and the ring's creation time in ms.</li>
  *   <li>{@link dev.lingon.bench.actors.FanInScenario fan-in}: 100 senders to 1 receiver;
  *       messages/s at the receiver.</li>
- *   <li>{@link dev.lingon.bench.actors.SpawnScenario spawn}: 1,000,000 idle actors; µs per actor to
- *       spawn and start, and heap bytes per idle actor.</li>
+ *   <li>{@link dev.lingon.bench.actors.SpawnScenario spawn}: 1,000,000 idle actors, from one parent
+ *       and spread over 1000; µs per actor to spawn and start, and heap bytes per idle actor.</li>
  * </ul>
  *
  * <h2>How runs are organised</h2>
