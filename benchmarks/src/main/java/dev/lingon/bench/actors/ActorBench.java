@@ -94,9 +94,9 @@ public final class ActorBench {
         String label = scenario.name() + " " + scenario.parameters();
         for (int round = 0; round < options.warmups(); round++) {
             for (ActorSystemFactory factory : rotated(factories, round)) {
-                double[] values = runOnce(scenario, factory);
+                Run run = runOnce(scenario, factory);
                 progress.printf("[%s] %s warm-up %d/%d: %s%n", label, factory.name(), round + 1,
-                        options.warmups(), describe(scenario, values));
+                        options.warmups(), describe(scenario, run));
             }
         }
         Map<String, double[][]> samples = new LinkedHashMap<>();
@@ -105,12 +105,12 @@ public final class ActorBench {
         }
         for (int round = 0; round < options.runs(); round++) {
             for (ActorSystemFactory factory : rotated(factories, round)) {
-                double[] values = runOnce(scenario, factory);
+                Run run = runOnce(scenario, factory);
                 progress.printf("[%s] %s run %d/%d: %s%n", label, factory.name(), round + 1,
-                        options.runs(), describe(scenario, values));
+                        options.runs(), describe(scenario, run));
                 double[][] perMetric = samples.get(factory.name());
-                for (int m = 0; m < values.length; m++) {
-                    perMetric[m][round] = values[m];
+                for (int m = 0; m < run.values().length; m++) {
+                    perMetric[m][round] = run.values()[m];
                 }
             }
         }
@@ -125,22 +125,51 @@ public final class ActorBench {
     }
 
     /**
+     * The outcome of one run: one value per metric, and how long the system took to terminate
+     * afterwards (not a metric; shown in the progress lines because a slow termination makes a long
+     * benchmark).
+     */
+    private record Run(double[] values, long terminationNanos) {
+    }
+
+    /**
      * One run on a fresh actor system, terminated and awaited before returning, also when the run
      * fails. The collection beforehand makes the previous run's garbage this run's cost no more.
      */
-    private static double[] runOnce(Scenario scenario, ActorSystemFactory factory) throws InterruptedException {
+    private static Run runOnce(Scenario scenario, ActorSystemFactory factory) throws InterruptedException {
         System.gc();
         ActorSystem<Guardian.Command> system = factory.create(Guardian.create(), SYSTEM_NAME, HarnessConfig.get());
+        double[] values;
         try {
-            double[] values = scenario.run(system);
-            if (values.length != scenario.metrics().size()) {
-                throw new IllegalStateException(scenario.name() + " returned " + values.length + " values for "
-                        + scenario.metrics().size() + " metrics");
-            }
-            return values;
-        } finally {
-            system.terminate();
-            Waits.await(system.getWhenTerminated(), "terminating " + factory.name() + "'s actor system");
+            values = scenario.run(system);
+        } catch (Throwable failure) {
+            terminateAfter(failure, system, factory);
+            throw failure;
+        }
+        long terminationStart = System.nanoTime();
+        terminate(system, factory);
+        long termination = System.nanoTime() - terminationStart;
+        if (values.length != scenario.metrics().size()) {
+            throw new IllegalStateException(scenario.name() + " returned " + values.length + " values for "
+                    + scenario.metrics().size() + " metrics");
+        }
+        return new Run(values, termination);
+    }
+
+    private static void terminate(ActorSystem<?> system, ActorSystemFactory factory) throws InterruptedException {
+        system.terminate();
+        Waits.await(system.getWhenTerminated(), "terminating " + factory.name() + "'s actor system");
+    }
+
+    /** Terminates after a failed run; a second failure is attached to the first, which stays the cause. */
+    private static void terminateAfter(Throwable failure, ActorSystem<?> system, ActorSystemFactory factory) {
+        try {
+            terminate(system, factory);
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            failure.addSuppressed(e);
         }
     }
 
@@ -151,13 +180,14 @@ public final class ActorBench {
         return order;
     }
 
-    private static String describe(Scenario scenario, double[] values) {
+    private static String describe(Scenario scenario, Run run) {
         List<String> parts = new ArrayList<>();
-        for (int m = 0; m < values.length; m++) {
+        for (int m = 0; m < run.values().length; m++) {
             Metric metric = scenario.metrics().get(m);
-            parts.add(metric.name() + " " + ResultTable.compact(values[m]) + " " + metric.unit());
+            parts.add(metric.name() + " " + ResultTable.compact(run.values()[m]) + " " + metric.unit());
         }
-        return String.join(", ", parts);
+        return String.join(", ", parts) + " (system terminated in "
+                + ResultTable.compact(run.terminationNanos() / 1e6) + " ms)";
     }
 
     /** The machine, the JVM and, per runtime, the dispatcher its actors actually ran on. */
@@ -177,14 +207,17 @@ public final class ActorBench {
     /** Starts a system of the factory once, to report its dispatcher and the thread actors run on. */
     private static String probe(ActorSystemFactory factory) throws InterruptedException {
         ActorSystem<Guardian.Command> system = factory.create(Guardian.create(), SYSTEM_NAME, HarnessConfig.get());
+        String summary;
         try {
             String thread = Waits.await(Guardian.call(system, context -> Thread.currentThread().getName()),
                     "probing " + factory.name());
-            return dispatcherSummary(system.settings().config()) + "; actors run on thread '" + thread + "'";
-        } finally {
-            system.terminate();
-            Waits.await(system.getWhenTerminated(), "terminating " + factory.name() + "'s probe system");
+            summary = dispatcherSummary(system.settings().config()) + "; actors run on thread '" + thread + "'";
+        } catch (Throwable failure) {
+            terminateAfter(failure, system, factory);
+            throw failure;
         }
+        terminate(system, factory);
+        return summary;
     }
 
     private static String dispatcherSummary(Config config) {
