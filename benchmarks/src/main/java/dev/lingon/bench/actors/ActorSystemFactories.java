@@ -17,7 +17,7 @@ public final class ActorSystemFactories {
     public static final String PEKKO_DEFAULT = "pekko-default";
 
     /** Every name {@link #named} answers, in the order {@code --help} lists them. */
-    public static final List<String> NAMES = List.of(PEKKO_DEFAULT);
+    public static final List<String> NAMES = List.of(PEKKO_DEFAULT, LingonKernelFactory.NAME);
 
     private ActorSystemFactories() {
     }
@@ -31,6 +31,7 @@ public final class ActorSystemFactories {
     public static Optional<ActorSystemFactory> named(String name) {
         return switch (name) {
             case PEKKO_DEFAULT -> Optional.of(pekkoDefault());
+            case LingonKernelFactory.NAME -> Optional.of(new LingonKernelFactory(Runtime.getRuntime().availableProcessors()));
             default -> Optional.empty();
         };
     }

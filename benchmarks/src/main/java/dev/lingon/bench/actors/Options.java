@@ -52,7 +52,7 @@ record Options(boolean help, List<String> scenarios, int runs, int warmups, List
                                       one parent, and 1000 which keep Pekko's per-parent child map
                                       small; see SpawnScenario)
               --factories LIST        runtimes to compare, in order, the first being the baseline; built in:
-                                      %s (default: pekko-default, then each --factory-config)
+                                      %s (default: pekko-default, lingon-kernel, then each --factory-config)
               --factory-config NAME=HOCON
                                       a runtime that is Pekko plus this configuration, e.g.
                                       'kernel=pekko.actor.default-dispatcher.executor="com.example.Configurator"'
@@ -152,7 +152,7 @@ record Options(boolean help, List<String> scenarios, int runs, int warmups, List
         }
         List<String> factoryNames = given.containsKey("--factories")
                 ? list(given.get("--factories"))
-                : concat(ActorSystemFactories.PEKKO_DEFAULT, configured.keySet());
+                : concat(ActorSystemFactories.PEKKO_DEFAULT, concat(LingonKernelFactory.NAME, configured.keySet()));
         List<ActorSystemFactory> factories = new ArrayList<>();
         for (String name : factoryNames) {
             ActorSystemFactory factory = configured.containsKey(name)

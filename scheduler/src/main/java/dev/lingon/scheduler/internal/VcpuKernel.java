@@ -386,24 +386,23 @@ public final class VcpuKernel implements DomainKernel {
             return;
         }
         closed = true;
-        for (VcpuThread v : vcpus) {
-            LockSupport.unpark(v);
-            if (domainLive()) {
-                evtchn.send(ipiPort[v.id]);
-            }
-        }
         Thread me = Thread.currentThread();
+        // Kick every vCPU until it has left its loop (for up to 500 × 20 ms): an IPI can be consumed by
+        // another vCPU's scan before the sleeper looks, so one kick is not enough to be sure.
         for (VcpuThread v : vcpus) {
-            if (v == me) {
-                continue;
+            for (int tries = 0; v != me && v.isAlive() && tries < 500; tries++) {
+                LockSupport.unpark(v);
+                if (domainLive()) {
+                    evtchn.send(ipiPort[v.id]);
+                }
+                try {
+                    v.join(20);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
             }
-            try {
-                v.join(TimeUnit.SECONDS.toMillis(10));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-            if (v.isAlive()) {
+            if (v != me && v.isAlive()) {
                 log.warn("vCPU thread {} did not finish its slice within 10 s of close", v.getName());
             }
         }

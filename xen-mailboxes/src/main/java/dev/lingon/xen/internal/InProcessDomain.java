@@ -55,6 +55,12 @@ final class InProcessDomain implements XenDomain, Sched {
         final int id;
         final java.util.concurrent.atomic.AtomicReference<Thread> waiter = new java.util.concurrent.atomic.AtomicReference<>();
         volatile int[] pollPorts;
+        /**
+         * Set by {@code vcpu_kick}: a blocked vCPU returns from SCHEDOP_block once kicked, even if
+         * another vCPU's scan consumed the event that caused the kick before this one looked. Cleared
+         * when a block begins, since kicking a running vCPU leaves nothing behind in Xen.
+         */
+        final java.util.concurrent.atomic.AtomicBoolean kicked = new java.util.concurrent.atomic.AtomicBoolean();
 
         Vcpu(int id) {
             this.id = id;
@@ -216,7 +222,9 @@ final class InProcessDomain implements XenDomain, Sched {
 
     /** {@code vcpu_kick}: unpark the thread waiting on this vCPU, if any. */
     void kick(int vcpu) {
-        Thread t = vcpus[vcpu].waiter.get();
+        Vcpu v = vcpus[vcpu];
+        v.kicked.set(true);
+        Thread t = v.waiter.get();
         if (t != null) {
             LockSupport.unpark(t);
         }
@@ -290,8 +298,9 @@ final class InProcessDomain implements XenDomain, Sched {
         // SCHEDOP_block re-enables event delivery before it decides to sleep.
         sharedInfo.setUpcallMask(vcpu, false);
         Vcpu v = occupy(vcpu);
+        v.kicked.set(false);
         try {
-            return waitFor(v, deadlineNanos, () -> sharedInfo.isUpcallPending(vcpu));
+            return waitFor(v, deadlineNanos, () -> v.kicked.getAndSet(false) || sharedInfo.isUpcallPending(vcpu));
         } finally {
             v.waiter.set(null);
         }
