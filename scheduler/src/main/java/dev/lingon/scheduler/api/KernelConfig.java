@@ -9,14 +9,15 @@ import java.util.Objects;
  * @param throughput     messages an actor may process per slice: Pekko's dispatcher {@code throughput},
  *                       the kernel's reduction budget
  * @param spinNanos      how long an idle vCPU spins, watching its queues and event bits, before it
- *                       blocks in {@code SCHEDOP_block} (LING busy-polls while events come fast)
+ *                       blocks in {@code SCHEDOP_block}; it spins only while its smoothed idle gap is
+ *                       shorter than this (LING busy-polls while events come fast, else blocks)
  * @param blockingIoOnVcpus whether Pekko's blocking-io dispatcher also runs on the vCPUs (true: every
  *                       thread of the domain is a vCPU; false: blocking work gets a host pool)
  */
 public record KernelConfig(int vcpus, int throughput, long spinNanos, boolean blockingIoOnVcpus) {
 
     public static final int DEFAULT_THROUGHPUT = 5;
-    public static final long DEFAULT_SPIN_NANOS = 50_000;
+    public static final long DEFAULT_SPIN_NANOS = 200_000;
 
     public KernelConfig {
         if (vcpus < 1) {
@@ -30,8 +31,12 @@ public record KernelConfig(int vcpus, int throughput, long spinNanos, boolean bl
         }
     }
 
+    /**
+     * {@code n} vCPUs with the defaults: throughput 5, and an idle spin of up to 200 µs unless the system
+     * property {@code lingon.kernel.spinNanos} says otherwise.
+     */
     public static KernelConfig vcpus(int n) {
-        return new KernelConfig(n, DEFAULT_THROUGHPUT, DEFAULT_SPIN_NANOS, true);
+        return new KernelConfig(n, DEFAULT_THROUGHPUT, Long.getLong("lingon.kernel.spinNanos", DEFAULT_SPIN_NANOS), true);
     }
 
     public KernelConfig withThroughput(int t) {

@@ -8,6 +8,7 @@ import com.typesafe.config.ConfigFactory;
 
 import org.apache.pekko.actor.BootstrapSetup;
 import org.apache.pekko.actor.setup.ActorSystemSetup;
+import org.apache.pekko.actor.setup.Setup;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 
@@ -53,8 +54,11 @@ public final class Kernels {
         return ConfigFactory.parseString(sb.toString());
     }
 
-    /** An actor system whose dispatchers all run on {@code kernel}; {@code extra} overrides anything else. */
-    public static <T> ActorSystem<T> actorSystem(DomainKernel kernel, Behavior<T> guardian, String name, Config extra) {
+    /**
+     * An actor system whose dispatchers all run on {@code kernel}; {@code extra} overrides anything
+     * else, and {@code setups} join the kernel's (e.g. a {@code XenMailboxesSetup}).
+     */
+    public static <T> ActorSystem<T> actorSystem(DomainKernel kernel, Behavior<T> guardian, String name, Config extra, Setup... setups) {
         int throughput = KernelConfig.DEFAULT_THROUGHPUT;
         boolean blockingIo = true;
         if (kernel instanceof VcpuKernel vk) {
@@ -66,6 +70,9 @@ public final class Kernels {
                 .withFallback(ConfigFactory.load())
                 .resolve();
         ActorSystemSetup setup = ActorSystemSetup.create(BootstrapSetup.create(config), new KernelSetup(kernel));
+        for (Setup s : setups) {
+            setup = setup.withSetup(s);
+        }
         return ActorSystem.create(guardian, name, setup);
     }
 

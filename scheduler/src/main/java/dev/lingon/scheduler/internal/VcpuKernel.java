@@ -59,6 +59,13 @@ public final class VcpuKernel implements DomainKernel {
     private static final Logger log = LoggerFactory.getLogger(VcpuKernel.class);
     private static final int NR_PORTS = 4096;
 
+    /** How long a lone task may wait behind a slice that makes no progress before an idle vCPU takes it. */
+    static final long RESCUE_NANOS = 1_000_000;
+    /** Slot runs in a row before a vCPU serves its queue again: the most another task waits behind a message chain. */
+    static final int MAX_CHAIN = 32;
+    /** Scan pending events after every 2^k-th slice (k = 2: every 4th), and whenever a vCPU runs dry. */
+    static final int SCAN_EVERY_MASK = 3;
+
     private final XenDomain domain;
     private final KernelConfig config;
     private final EventChannels evtchn;
@@ -75,6 +82,8 @@ public final class VcpuKernel implements DomainKernel {
     private final AtomicLong unboundEvents = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicInteger roundRobin = new AtomicInteger();
+    /** vCPUs asleep with no deadline (see {@link #kickSleepersForever}). */
+    private final AtomicInteger sleepersForever = new AtomicInteger();
     private volatile boolean closed;
 
     public VcpuKernel(XenDomain domain, KernelConfig config) {
@@ -143,12 +152,21 @@ public final class VcpuKernel implements DomainKernel {
             return;
         }
         if (self != null) {
-            // The submitting vCPU runs it next unless it already has work queued; only then is there
-            // something for an idle vCPU to steal.
-            boolean hadWork = !self.queue.isEmpty();
+            // Work an actor creates runs next on the same vCPU (the "next" slot), so a message exchange
+            // stays on one core with no queue traffic; a mailbox rescheduling itself after using its
+            // budget goes to the tail instead, which is what keeps a flooding actor fair. At most
+            // MAX_CHAIN slot runs in a row, then the slot's task queues like any other.
+            if (task != self.current && self.chained < MAX_CHAIN && self.slot == null) {
+                SLOT.setRelease(self, task);
+                kickSleepersForever(self);
+                return;
+            }
+            boolean hadWork = self.slot != null || !self.queue.isEmpty();
             self.queue.offer(task);
             if (hadWork && anyIdle()) {
                 wakeOneIdle();
+            } else {
+                kickSleepersForever(self);
             }
             return;
         }
@@ -202,18 +220,43 @@ public final class VcpuKernel implements DomainKernel {
 
     // ------------------------------------------------------------------ the vCPU's side
 
-    /** The next slice for {@code v}: kernel lane, own queue, then steal. */
+    /** The next slice for {@code v}: kernel lane, its next slot, own queue, then steal. */
     Runnable next(VcpuThread v) {
         Runnable t = kernelLane.poll();
         if (t != null) {
             return t;
         }
+        if (v.slot != null) {
+            t = (Runnable) SLOT.getAndSet(v, null);
+            if (t != null) {
+                v.chained++;
+                return t;
+            }
+        }
+        v.chained = 0;
         t = v.queue.poll();
         if (t != null) {
             return t;
         }
+        if (v.rescueFrom >= 0) {
+            VcpuThread stuck = vcpus[v.rescueFrom];
+            t = (Runnable) SLOT.getAndSet(stuck, null);
+            if (t == null) {
+                t = stuck.queue.poll();
+            }
+            v.rescueFrom = -1;
+            if (t != null) {
+                v.steals++;
+                return t;
+            }
+        }
+        // Steal only from a vCPU with more than one task waiting: its last one it is about to run
+        // itself, and taking it would only move a message exchange to another core.
         for (int i = 1; i < vcpus.length; i++) {
             VcpuThread victim = vcpus[(v.id + i) % vcpus.length];
+            if (victim.queue.size() < 2 && !victim.idle) {
+                continue;
+            }
             t = victim.queue.poll();
             if (t != null) {
                 v.steals++;
@@ -223,12 +266,42 @@ public final class VcpuKernel implements DomainKernel {
         return null;
     }
 
+    /** Work {@code v} could take now: the kernel lane, its own queue, or another queue it may steal from. */
     boolean hasWork(VcpuThread v) {
-        if (!kernelLane.isEmpty() || !v.queue.isEmpty()) {
+        if (v.slot != null || !kernelLane.isEmpty() || !v.queue.isEmpty()) {
             return true;
         }
         for (VcpuThread u : vcpus) {
-            if (!u.queue.isEmpty()) {
+            if (u != v && (u.queue.size() >= 2 || (u.idle && !u.queue.isEmpty()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A task now waits behind this busy vCPU: a vCPU asleep with no deadline would never notice if
+     * this vCPU got stuck, so kick it once; it goes back to sleep with a deadline while we are busy.
+     */
+    private void kickSleepersForever(VcpuThread self) {
+        // One shared, rarely written counter on the hot path: reading another vCPU's fields here
+        // would pull its busiest cache line across cores on every message.
+        if (sleepersForever.get() == 0) {
+            return;
+        }
+        for (VcpuThread u : vcpus) {
+            if (u != self && u.sleepingForever) {
+                u.sleepingForever = false;
+                wake(u);
+                return;
+            }
+        }
+    }
+
+    /** Whether another vCPU is running a slice (not idle). */
+    private boolean anyOtherBusy(VcpuThread v) {
+        for (VcpuThread u : vcpus) {
+            if (u != v && !u.idle) {
                 return true;
             }
         }
@@ -280,8 +353,12 @@ public final class VcpuKernel implements DomainKernel {
     void idle(VcpuThread v) {
         long t0 = clock.nanoTime();
         v.idleSince = t0;
+        boolean counted = false;
         try {
-            long spinEnd = t0 + config.spinNanos();
+            // LING's rule: busy-poll while events have been coming fast (the smoothed idle gap is
+            // under the spin budget), else go straight to SCHEDOP_block and leave the core alone.
+            long spin = v.avgIdleGap < config.spinNanos() ? config.spinNanos() : 0;
+            long spinEnd = t0 + spin;
             while (!closed && clock.nanoTime() - spinEnd < 0) {
                 if (hasWork(v) || anyUpcall()) {
                     return;
@@ -294,17 +371,50 @@ public final class VcpuKernel implements DomainKernel {
             if (closed || hasWork(v) || anyUpcall()) {
                 return;
             }
+            // While another vCPU is busy, sleep at most RESCUE_NANOS: if it has not finished a slice
+            // meanwhile and a task waits behind it (in its next slot or its queue), that task is stuck
+            // behind a long slice rather than about to run, and this vCPU takes it.
+            boolean othersBusy = anyOtherBusy(v);
+            if (!othersBusy) {
+                // Published before the second look, so a vCPU that becomes busy and queues work
+                // behind itself either is seen busy here or sees this flag and kicks us.
+                v.sleepingForever = true;
+                sleepersForever.incrementAndGet();
+                counted = true;
+                othersBusy = anyOtherBusy(v);
+                if (othersBusy) {
+                    v.sleepingForever = false;
+                }
+            }
+            for (VcpuThread u : vcpus) {
+                v.seen[u.id] = u.progress();
+            }
             if (domainLive()) {
                 v.blocks++;
-                if (sched.block(v.id, Sched.NO_DEADLINE) == Wake.EVENT) {
+                long deadline = othersBusy ? clock.nanoTime() + RESCUE_NANOS : Sched.NO_DEADLINE;
+                Wake w = sched.block(v.id, deadline);
+                if (w == Wake.EVENT) {
                     v.wakeups++;
+                } else if (w == Wake.TIMEOUT) {
+                    for (VcpuThread u : vcpus) {
+                        if (u != v && (u.slot != null || !u.queue.isEmpty()) && u.progress() == v.seen[u.id]) {
+                            v.rescueFrom = u.id;
+                            break;
+                        }
+                    }
                 }
             } else {
                 LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(100));
             }
         } finally {
+            if (counted) {
+                sleepersForever.decrementAndGet();
+            }
+            v.sleepingForever = false;
             v.idle = false;
-            v.idleNanos += clock.nanoTime() - t0;
+            long gap = clock.nanoTime() - t0;
+            v.idleNanos += gap;
+            v.avgIdleGap += (gap - v.avgIdleGap) >> 3;
             v.idleSince = 0;
         }
     }
@@ -422,19 +532,47 @@ public final class VcpuKernel implements DomainKernel {
     }
 
     /** One vCPU: a thread, its run queue, and its counters (written only by itself). */
+    private static final java.lang.invoke.VarHandle PROGRESS;
+    private static final java.lang.invoke.VarHandle SLOT;
+
+    static {
+        try {
+            PROGRESS = java.lang.invoke.MethodHandles.lookup().findVarHandle(VcpuThread.class, "progress", long.class);
+            SLOT = java.lang.invoke.MethodHandles.lookup().findVarHandle(VcpuThread.class, "slot", Runnable.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     static final class VcpuThread extends Thread {
         final VcpuKernel kernel;
         final int id;
-        final ConcurrentLinkedQueue<Runnable> queue = new ConcurrentLinkedQueue<>();
+        final RunQueue queue = new RunQueue();
         final IntConsumer deliverer;
         volatile boolean idle;
         long startedAt;
         volatile long exitedAt;
         long idleNanos;
+        /** Smoothed length of this vCPU's idle spells (EWMA, 1/8): whether spinning pays. */
+        long avgIdleGap;
         /** When the current idle spell began, 0 while busy; lets a snapshot count a vCPU asleep right now. */
         volatile long idleSince;
         long slices;
         long steals;
+        /** Slices finished, published for other vCPUs deciding whether this one is stuck. */
+        long progress;
+        /** Other vCPUs' progress when this one last went to sleep. */
+        final long[] seen;
+        /** Asleep with no deadline: must be kicked if another vCPU queues work behind itself. */
+        volatile boolean sleepingForever;
+        /** A vCPU whose lone task this one should take next, or -1. */
+        int rescueFrom = -1;
+        /** The task to run next (work the running slice created), or null; set by the owner, taken by the owner or a rescuer. */
+        volatile Runnable slot;
+        /** Owner-only: slot runs in a row. */
+        int chained;
+        /** Owner-only: the task of the running slice. */
+        Runnable current;
         long events;
         long blocks;
         long wakeups;
@@ -444,7 +582,12 @@ public final class VcpuKernel implements DomainKernel {
             this.kernel = kernel;
             this.id = id;
             this.deliverer = port -> kernel.deliver(this, port);
+            this.seen = new long[kernel.vcpus.length];
             setDaemon(true);
+        }
+
+        long progress() {
+            return (long) PROGRESS.getAcquire(this);
         }
 
         @Override
@@ -456,12 +599,19 @@ public final class VcpuKernel implements DomainKernel {
                     Runnable task = kernel.next(this);
                     if (task != null) {
                         slices++;
+                        current = task;
                         try {
                             task.run();
                         } catch (Throwable t) {
                             log.error("{}: a slice failed outside any actor's supervision", getName(), t);
                         }
-                        kernel.scanEvents(this);
+                        current = null;
+                        PROGRESS.setRelease(this, slices);
+                        // Between slices, as LING does on every switch; every few slices only, since a
+                        // scan costs a read per vCPU slot and the queue running dry always scans.
+                        if ((slices & SCAN_EVERY_MASK) == 0) {
+                            kernel.scanEvents(this);
+                        }
                         continue;
                     }
                     if (kernel.scanEvents(this) > 0) {

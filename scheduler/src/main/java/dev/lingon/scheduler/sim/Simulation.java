@@ -245,11 +245,16 @@ public final class Simulation implements AutoCloseable {
         return actorSystem(d, guardian, ConfigFactory.empty());
     }
 
-    public <T> ActorSystem<T> actorSystem(XenDomain d, Behavior<T> guardian, Config extra) {
+    /** As {@link #actorSystem(XenDomain, Behavior)}, with config overrides and extra setups (e.g. Xen mailboxes). */
+    public <T> ActorSystem<T> actorSystem(XenDomain d, Behavior<T> guardian, Config extra, org.apache.pekko.actor.setup.Setup... setups) {
         checkDriver();
         SimKernel k = (SimKernel) kernel(d);
         Config config = extra.withFallback(baseConfig).withFallback(ConfigFactory.load()).resolve();
-        ActorSystemSetup setup = ActorSystemSetup.create(BootstrapSetup.create(config), new KernelSetup(k));
+        ActorSystemSetup base = ActorSystemSetup.create(BootstrapSetup.create(config), new KernelSetup(k));
+        for (org.apache.pekko.actor.setup.Setup s : setups) {
+            base = base.withSetup(s);
+        }
+        ActorSystemSetup setup = base;
         // ActorSystem.create awaits its logger's start: inside that await, run the queue instead of blocking.
         ActorSystem<T> system = BlockContext.withBlockContext(new DrainingBlockContext(), () -> ActorSystem.create(guardian, d.name(), setup));
         systems.add(system);

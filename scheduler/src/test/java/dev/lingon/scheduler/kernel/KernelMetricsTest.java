@@ -63,4 +63,24 @@ class KernelMetricsTest {
             assertTrue(k.kernel.metrics().steals() >= 1, k.kernel.metrics().toString());
         }
     }
+
+    @Test
+    void aLoneTaskBehindAStuckSliceIsTakenByAnIdleVcpu() throws Exception {
+        try (KernelTestSupport k = new KernelTestSupport("rescue", KernelConfig.vcpus(2))) {
+            // The slice creates one task (which the vCPU would run next) and then does not return:
+            // the other vCPU must not leave that task waiting behind it.
+            CountDownLatch ran = new CountDownLatch(1);
+            CountDownLatch hold = new CountDownLatch(1);
+            k.kernel.executor(Lane.APP).execute(() -> {
+                k.kernel.executor(Lane.APP).execute(ran::countDown);
+                try {
+                    hold.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            assertTrue(ran.await(10, TimeUnit.SECONDS), "the task waited for the stuck slice");
+            hold.countDown();
+        }
+    }
 }

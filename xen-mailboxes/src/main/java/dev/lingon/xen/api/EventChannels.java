@@ -98,8 +98,10 @@ public interface EventChannels {
     int drainPending(int vcpu, IntConsumer handler);
 
     /**
-     * Whether {@code evtchn_upcall_pending} is set for {@code vcpu}: a cheap read a kernel makes
-     * between slices to decide whether a {@link #drainPending} scan is worth its atomic operations.
+     * Whether {@code evtchn_upcall_pending} is set for {@code vcpu}: a cheap, unordered read a kernel
+     * makes between slices to decide whether a {@link #drainPending} scan is worth its atomic
+     * operations. A hint: a flag set just now may be seen a little later; {@link Sched#block} is what
+     * never misses one.
      */
     boolean upcallPending(int vcpu);
 

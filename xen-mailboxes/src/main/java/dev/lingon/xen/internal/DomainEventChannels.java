@@ -430,7 +430,7 @@ final class DomainEventChannels implements EventChannels {
         if (vcpu < 0 || vcpu >= self.vcpus()) {
             throw new IllegalArgumentException("dom" + self.domid() + " has no vCPU " + vcpu);
         }
-        return self.sharedInfoPage().isUpcallPending(vcpu);
+        return self.sharedInfoPage().peekUpcallPending(vcpu);
     }
 
     @Override

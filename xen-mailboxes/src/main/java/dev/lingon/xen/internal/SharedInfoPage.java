@@ -84,6 +84,16 @@ public final class SharedInfoPage {
         return ((long) LONG.getVolatile(page, vcpuFlagsWordOffset(vcpu)) & UPCALL_PENDING_BIT) != 0;
     }
 
+    /**
+     * upcall_pending read without ordering (opaque): cheap enough for a kernel to look between every
+     * slice. A hint only: code that must not miss an event (blocking) uses {@link #isUpcallPending}.
+     */
+    public boolean peekUpcallPending(int vcpu) {
+        return ((byte) BYTE.getOpaque(page, (long) vcpuFlagsWordOffset(vcpu)) & 1) != 0;
+    }
+
+    private static final VarHandle BYTE = ValueLayout.JAVA_BYTE.varHandle();
+
     public void setUpcallMask(int vcpu, boolean masked) {
         if (masked) {
             LONG.getAndBitwiseOr(page, vcpuFlagsWordOffset(vcpu), UPCALL_MASK_BIT);

@@ -200,7 +200,7 @@ final class Channel {
             while (true) {
                 try {
                     b.clear();
-                    WireFormat.deliverHeader(b, target.remotePath(), senderToken, serializer.identifier(), manifest);
+                    WireFormat.deliverHeader(b, target.remotePathEncoded(), senderToken, serializer.identifier(), manifest);
                     if (serializer instanceof org.apache.pekko.serialization.ByteBufferSerializer bbs) {
                         bbs.toBinary(message, b);
                     } else {
@@ -517,20 +517,37 @@ final class Channel {
         return null;
     }
 
-    private void deliver(WireFrame.Deliver d) {
-        ActorRef recipient = recipientCache.get(d.recipient());
+    /** The last recipient, by its wire bytes: consecutive messages to one actor skip decoding and lookup. */
+    private ByteBuffer lastRecipientBytes;
+    private ActorRef lastRecipient;
+
+    private ActorRef recipient(ByteBuffer raw) {
+        if (lastRecipient != null && raw.equals(lastRecipientBytes) && !lastRecipient.isTerminated()) {
+            return lastRecipient;
+        }
+        String path = WireFormat.utf8(raw);
+        ActorRef recipient = recipientCache.get(path);
         if (recipient == null || recipient.isTerminated()) {
-            recipient = mb.provider().resolveLocal(org.apache.pekko.actor.ActorPaths.fromString(d.recipient()));
+            recipient = mb.provider().resolveLocal(org.apache.pekko.actor.ActorPaths.fromString(path));
             if (recipientCache.size() > 10_000) {
                 recipientCache.clear();
             }
-            recipientCache.put(d.recipient(), recipient);
+            recipientCache.put(path, recipient);
         }
+        byte[] copy = new byte[raw.remaining()];
+        raw.duplicate().get(copy);
+        lastRecipientBytes = ByteBuffer.wrap(copy);
+        lastRecipient = recipient;
+        return recipient;
+    }
+
+    private void deliver(WireFrame.Deliver d) {
+        ActorRef recipient = recipient(d.recipient());
         Object message;
         try {
             message = mb.serialization().deserializeByteBuffer(d.payload(), d.serializerId(), d.manifest());
         } catch (RuntimeException | java.io.NotSerializableException e) {
-            failure = "cannot deserialize a message for " + d.recipient() + " (serializer " + d.serializerId()
+            failure = "cannot deserialize a message for " + WireFormat.utf8(d.recipient()) + " (serializer " + d.serializerId()
                     + ", manifest '" + d.manifest() + "'): " + e;
             return;
         }

@@ -21,6 +21,19 @@ final class WireFormat {
         }
     }
 
+    /** A string as it goes on the wire (u16 length + UTF-8), for strings sent again and again. */
+    static byte[] encodeString(String s) {
+        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length > 0xFFFF) {
+            throw new IllegalArgumentException("a string on the wire is at most 65535 bytes, got " + bytes.length);
+        }
+        byte[] out = new byte[bytes.length + 2];
+        out[0] = (byte) bytes.length;
+        out[1] = (byte) (bytes.length >>> 8);
+        System.arraycopy(bytes, 0, out, 2, bytes.length);
+        return out;
+    }
+
     static void putString(ByteBuffer b, String s) {
         byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
         if (bytes.length > 0xFFFF) {
@@ -35,10 +48,10 @@ final class WireFormat {
         putString(b, systemName);
     }
 
-    /** Writes a DELIVER header; the caller appends the payload. */
-    static void deliverHeader(ByteBuffer b, String recipient, String sender, int serializerId, String manifest) {
+    /** Writes a DELIVER header with the recipient already encoded (u16 length + UTF-8); the caller appends the payload. */
+    static void deliverHeader(ByteBuffer b, byte[] recipientEncoded, String sender, int serializerId, String manifest) {
         b.put(WireFrame.DELIVER);
-        putString(b, recipient);
+        b.put(recipientEncoded);
         putString(b, sender);
         b.putInt(serializerId);
         putString(b, manifest);
@@ -79,6 +92,26 @@ final class WireFormat {
         return s;
     }
 
+    /** The bytes of a string field (without its length), as a view; for fields compared more often than read. */
+    private static ByteBuffer rawString(ByteBuffer b, String what) throws MalformedFrameException {
+        if (b.remaining() < 2) {
+            throw new MalformedFrameException("frame ends where the length of " + what + " should be");
+        }
+        int len = b.getShort() & 0xFFFF;
+        if (b.remaining() < len) {
+            throw new MalformedFrameException(what + " claims " + len + " bytes but the frame has " + b.remaining() + " left");
+        }
+        ByteBuffer view = b.slice(b.position(), len);
+        b.position(b.position() + len);
+        return view;
+    }
+
+    static String utf8(ByteBuffer utf8) {
+        byte[] bytes = new byte[utf8.remaining()];
+        utf8.duplicate().get(bytes);
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
     /** Decodes one frame; {@code b} holds exactly the frame's bytes, little-endian. */
     static WireFrame decode(ByteBuffer b) throws MalformedFrameException {
         b.order(ByteOrder.LITTLE_ENDIAN);
@@ -90,7 +123,7 @@ final class WireFormat {
             WireFrame f = switch (kind) {
                 case WireFrame.HELLO -> new WireFrame.Hello(b.getShort() & 0xFFFF, b.getLong(), getString(b, "system name"));
                 case WireFrame.DELIVER -> {
-                    String recipient = getString(b, "recipient");
+                    ByteBuffer recipient = rawString(b, "recipient");
                     String sender = getString(b, "sender");
                     int ser = b.getInt();
                     String manifest = getString(b, "manifest");

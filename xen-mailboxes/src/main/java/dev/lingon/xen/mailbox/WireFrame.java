@@ -25,8 +25,11 @@ sealed interface WireFrame {
     record Hello(int domid, long generation, String systemName) implements WireFrame {
     }
 
-    /** A message; {@code payload} is a view valid only while the frame is being handled. */
-    record Deliver(String recipient, String sender, int serializerId, String manifest, java.nio.ByteBuffer payload) implements WireFrame {
+    /**
+     * A message; {@code recipient} (UTF-8 bytes) and {@code payload} are views valid only while the
+     * frame is being handled.
+     */
+    record Deliver(java.nio.ByteBuffer recipient, String sender, int serializerId, String manifest, java.nio.ByteBuffer payload) implements WireFrame {
     }
 
     record Watch(String watchee, String watcher) implements WireFrame {

@@ -24,6 +24,8 @@ final class XenActorRef extends InternalActorRef {
     private final ActorPath path;
     /** The path as the owning domain knows it (its own address), for frames. */
     private final String remotePath;
+    /** {@link #remotePath} as it goes on the wire, encoded once. */
+    private final byte[] remotePathEncoded;
     private final Channel channel;
     private final long generation;
     private volatile boolean terminated;
@@ -32,12 +34,17 @@ final class XenActorRef extends InternalActorRef {
         this.provider = provider;
         this.path = path;
         this.remotePath = remotePath;
+        this.remotePathEncoded = WireFormat.encodeString(remotePath);
         this.channel = channel;
         this.generation = generation;
     }
 
     String remotePath() {
         return remotePath;
+    }
+
+    byte[] remotePathEncoded() {
+        return remotePathEncoded;
     }
 
     long generation() {

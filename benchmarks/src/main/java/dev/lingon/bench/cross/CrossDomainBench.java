@@ -1,0 +1,95 @@
+package dev.lingon.bench.cross;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * Cross-domain messaging, measured beside its two baselines in one run: the same two actors in one
+ * domain (local tells) and in two actor systems joined by Pekko Artery TCP on loopback with the same
+ * Kryo serializer. Reports one-way throughput for 64 B and 1 KiB payloads (median of the runs) and
+ * ping-pong round-trip latency (p50, p99).
+ *
+ * <pre>java -cp benchmarks/target/benchmarks.jar dev.lingon.bench.cross.CrossDomainBench [--quick] [--runs N] [--messages N] [--rounds N]</pre>
+ * or {@code benchmarks/run-cross}.
+ */
+public final class CrossDomainBench {
+    private CrossDomainBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int runs = 5;
+        long messages = 300_000;
+        int rounds = 30_000;
+        int window = 2_000;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--quick" -> {
+                    runs = 1;
+                    messages = 30_000;
+                    rounds = 3_000;
+                }
+                case "--runs" -> runs = Integer.parseInt(args[++i]);
+                case "--messages" -> messages = Long.parseLong(args[++i]);
+                case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+                case "--window" -> window = Integer.parseInt(args[++i]);
+                case "-h", "--help" -> {
+                    System.out.println("options: --quick | --runs N (5) | --messages N per run (300000) | --rounds N ping-pongs (30000) | --window N in flight (2000)");
+                    return;
+                }
+                default -> {
+                    System.err.println("unknown option " + args[i] + " (try --help)");
+                    System.exit(2);
+                }
+            }
+        }
+        List<Supplier<Variant>> variants = List.of(Variant::inDomain, Variant::xenMailboxes, Variant::artery);
+        int[] sizes = {64, 1024};
+        List<String> rows = new ArrayList<>();
+        rows.add(String.format(Locale.ROOT, "%-14s %-8s %16s %12s %12s %12s %12s", "variant", "payload", "throughput", "MB/s", "rtt p50 us", "rtt p99 us", "rtt mean us"));
+        for (Supplier<Variant> make : variants) {
+            try (Variant v = make.get()) {
+                for (int size : sizes) {
+                    flood(v, messages / 4, size, window);
+                    double[] rates = new double[runs];
+                    for (int r = 0; r < runs; r++) {
+                        long ns = flood(v, messages, size, window);
+                        rates[r] = messages / (ns / 1e9);
+                    }
+                    Arrays.sort(rates);
+                    double median = rates[runs / 2];
+                    System.err.printf(Locale.ROOT, "[%s %d B] throughput runs %s%n", v.name, size, Arrays.toString(Arrays.stream(rates).mapToLong(Math::round).toArray()));
+                    String lat = "";
+                    if (size == 64) {
+                        pingPong(v, Math.max(1000, rounds / 5));
+                        long[] rtt = pingPong(v, rounds);
+                        Arrays.sort(rtt);
+                        double mean = Arrays.stream(rtt).average().orElse(0) / 1000.0;
+                        lat = String.format(Locale.ROOT, " %12.1f %12.1f %12.1f", rtt[rtt.length / 2] / 1000.0, rtt[(int) (rtt.length * 0.99)] / 1000.0, mean);
+                    }
+                    rows.add(String.format(Locale.ROOT, "%-14s %-8s %12.0f msg/s %12.1f%s", v.name, size + " B", median, median * size / 1e6, lat));
+                }
+            }
+        }
+        System.out.println();
+        System.out.println("Cross-domain messaging (median of " + runs + " runs of " + messages + " messages, window " + window
+                + "; ping-pong: " + rounds + " round trips, one-way latency is about half the RTT)");
+        rows.forEach(System.out::println);
+    }
+
+    static long flood(Variant v, long total, int size, int window) {
+        CompletableFuture<Long> done = new CompletableFuture<>();
+        v.driver.tell(new Actors.Flood(v.receiver, total, size, window, done));
+        return done.orTimeout(300, TimeUnit.SECONDS).join();
+    }
+
+    static long[] pingPong(Variant v, int rounds) {
+        CompletableFuture<long[]> done = new CompletableFuture<>();
+        v.driver.tell(new Actors.PingPong(v.receiver, rounds, done));
+        return done.orTimeout(300, TimeUnit.SECONDS).join();
+    }
+}

@@ -1,0 +1,134 @@
+package dev.lingon.bench.cross;
+
+import dev.lingon.scheduler.api.DomainKernel;
+import dev.lingon.scheduler.api.KernelConfig;
+import dev.lingon.scheduler.api.Kernels;
+import dev.lingon.xen.api.DomainConfig;
+import dev.lingon.xen.api.Hypervisor;
+import dev.lingon.xen.api.Hypervisors;
+import dev.lingon.xen.api.XenDomain;
+import dev.lingon.xen.mailbox.MailboxSettings;
+import dev.lingon.xen.mailbox.XenMailboxes;
+import dev.lingon.xen.mailbox.XenMailboxesSetup;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorRefResolver;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/** One way of putting the driver and the receiver in touch: in one domain, across domains, or over Artery. */
+abstract class Variant implements AutoCloseable {
+    final String name;
+    ActorRef<Object> driver;
+    ActorRef<BenchMsg> receiver;
+    final List<ActorSystem<?>> systems = new ArrayList<>();
+    final List<AutoCloseable> after = new ArrayList<>();
+
+    Variant(String name) {
+        this.name = name;
+    }
+
+    static final String QUIET = "pekko.loglevel = WARNING\npekko.log-dead-letters = off\n"
+            + "pekko.loggers = [\"org.apache.pekko.event.slf4j.Slf4jLogger\"]\n"
+            + "pekko.logging-filter = \"org.apache.pekko.event.slf4j.Slf4jLoggingFilter\"\n";
+
+    /** A guardian that spawns {@code child} and hands its ref out. */
+    static <T> Behavior<Void> spawning(Behavior<T> child, String name, CompletableFuture<ActorRef<T>> ref) {
+        return Behaviors.setup(ctx -> {
+            ref.complete(ctx.spawn(child, name));
+            return Behaviors.empty();
+        });
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (ActorSystem<?> s : systems) {
+            s.terminate();
+        }
+        for (ActorSystem<?> s : systems) {
+            s.getWhenTerminated().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        }
+        for (AutoCloseable c : after) {
+            c.close();
+        }
+    }
+
+    /** Both actors in one domain, on its kernel: local tells, nothing serialized. */
+    static Variant inDomain() {
+        Variant v = new Variant("in-domain") {
+        };
+        Hypervisor hv = Hypervisors.inProcess();
+        XenDomain d = hv.domain(hv.createDomain(DomainConfig.named("one").withVcpus(2)).orThrow()).orElseThrow();
+        DomainKernel k = Kernels.start(d, KernelConfig.vcpus(2));
+        CompletableFuture<ActorRef<Object>> drv = new CompletableFuture<>();
+        CompletableFuture<ActorRef<BenchMsg>> rcv = new CompletableFuture<>();
+        ActorSystem<Void> s = Kernels.actorSystem(k, Behaviors.setup(ctx -> {
+            drv.complete(ctx.spawn(Actors.driver(), "driver"));
+            rcv.complete(ctx.spawn(Actors.receiver(), "receiver"));
+            return Behaviors.empty();
+        }), "one", ConfigFactory.parseString(QUIET));
+        v.systems.add(s);
+        v.after.add(k);
+        v.after.add(hv);
+        v.driver = drv.join();
+        v.receiver = rcv.join();
+        return v;
+    }
+
+    /** The driver in one domain and the receiver in another, each on its own one-vCPU kernel, through Xen mailboxes. */
+    static Variant xenMailboxes() {
+        Variant v = new Variant("xen-mailboxes") {
+        };
+        Hypervisor hv = Hypervisors.inProcess();
+        Config config = ConfigFactory.parseString(XenMailboxesSetup.requiredConfig() + BenchMsg.KRYO_CONFIG + "\n" + QUIET);
+        XenDomain da = hv.domain(hv.createDomain(DomainConfig.named("sender").withVcpus(1)).orThrow()).orElseThrow();
+        XenDomain db = hv.domain(hv.createDomain(DomainConfig.named("receiver").withVcpus(1)).orThrow()).orElseThrow();
+        DomainKernel ka = Kernels.start(da, KernelConfig.vcpus(1));
+        DomainKernel kb = Kernels.start(db, KernelConfig.vcpus(1));
+        CompletableFuture<ActorRef<Object>> drv = new CompletableFuture<>();
+        CompletableFuture<ActorRef<BenchMsg>> rcv = new CompletableFuture<>();
+        ActorSystem<Void> sa = Kernels.actorSystem(ka, spawning(Actors.driver(), "driver", drv), "sender", config,
+                new XenMailboxesSetup(da, ka, MailboxSettings.DEFAULTS, Kernels.KERNEL_DISPATCHER));
+        ActorSystem<Void> sb = Kernels.actorSystem(kb, spawning(Actors.receiver(), "receiver", rcv), "receiver", config,
+                new XenMailboxesSetup(db, kb, MailboxSettings.DEFAULTS, Kernels.KERNEL_DISPATCHER));
+        v.systems.add(sa);
+        v.systems.add(sb);
+        v.after.add(ka);
+        v.after.add(kb);
+        v.after.add(hv);
+        XenMailboxes.get(sb).register("receiver", rcv.join()).orThrow();
+        v.driver = drv.join();
+        v.receiver = XenMailboxes.get(sa).<BenchMsg>lookup(db.domid(), "receiver").orThrow();
+        return v;
+    }
+
+    /** Two plain actor systems on Pekko's default dispatcher, joined by Artery TCP on loopback, with the same serializer. */
+    static Variant artery() {
+        Variant v = new Variant("artery-tcp") {
+        };
+        Config config = ConfigFactory.parseString(BenchMsg.KRYO_CONFIG + "\n" + QUIET + String.join("\n",
+                "pekko.actor.provider = remote",
+                "pekko.remote.artery.transport = tcp",
+                "pekko.remote.artery.canonical.hostname = 127.0.0.1",
+                "pekko.remote.artery.canonical.port = 0")).withFallback(ConfigFactory.load()).resolve();
+        CompletableFuture<ActorRef<Object>> drv = new CompletableFuture<>();
+        CompletableFuture<ActorRef<BenchMsg>> rcv = new CompletableFuture<>();
+        ActorSystem<Void> sa = ActorSystem.create(spawning(Actors.driver(), "driver", drv), "sender", config);
+        ActorSystem<Void> sb = ActorSystem.create(spawning(Actors.receiver(), "receiver", rcv), "receiver", config);
+        v.systems.add(sa);
+        v.systems.add(sb);
+        String path = ActorRefResolver.get(sb).toSerializationFormat(rcv.join());
+        v.driver = drv.join();
+        v.receiver = ActorRefResolver.get(sa).resolveActorRef(path);
+        return v;
+    }
+}

@@ -1,0 +1,87 @@
+package dev.lingon.scheduler.mailbox;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.lingon.scheduler.api.DomainKernel;
+import dev.lingon.scheduler.api.KernelConfig;
+import dev.lingon.scheduler.api.Kernels;
+import dev.lingon.xen.api.DomainConfig;
+import dev.lingon.xen.api.Hypervisor;
+import dev.lingon.xen.api.Hypervisors;
+import dev.lingon.xen.api.XenDomain;
+import dev.lingon.xen.mailbox.MailboxSettings;
+import dev.lingon.xen.mailbox.XenMailboxes;
+import dev.lingon.xen.mailbox.XenMailboxesSetup;
+
+import com.typesafe.config.ConfigFactory;
+
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Xen mailboxes on the real kernel: the channel's port is bound through the kernel, so a pending
+ * port wakes a vCPU that runs the channel actor — ring, doorbell and scheduler together.
+ */
+class MailboxesOnKernelsTest {
+
+    static Behavior<Wire> ponger() {
+        return Behaviors.receive(Wire.class)
+                .onMessage(Wire.Ping.class, p -> {
+                    p.replyTo().tell(new Wire.Pong(p.n()));
+                    return Behaviors.same();
+                })
+                .build();
+    }
+
+    record Booted(XenDomain domain, DomainKernel kernel, ActorSystem<Wire> system) {
+    }
+
+    static Booted boot(Hypervisor hv, String name, Behavior<Wire> guardian) {
+        XenDomain d = hv.domain(hv.createDomain(DomainConfig.named(name).withVcpus(1)).orThrow()).orElseThrow();
+        DomainKernel k = Kernels.start(d, KernelConfig.vcpus(1));
+        ActorSystem<Wire> s = Kernels.actorSystem(k, guardian, name,
+                ConfigFactory.parseString(XenMailboxesSetup.requiredConfig() + Wire.CONFIG + "\npekko.loglevel = WARNING"),
+                new XenMailboxesSetup(d, k, MailboxSettings.DEFAULTS, Kernels.KERNEL_DISPATCHER));
+        return new Booted(d, k, s);
+    }
+
+    @Test
+    void askAcrossTwoDomainsOnTheirOwnKernels() {
+        try (Hypervisor hv = Hypervisors.inProcess()) {
+            List<Booted> booted = new ArrayList<>();
+            try {
+                Booted a = boot(hv, "kernel-a", ponger());
+                booted.add(a);
+                Booted b = boot(hv, "kernel-b", Behaviors.empty());
+                booted.add(b);
+                XenMailboxes.get(a.system()).register("ponger", a.system()).orThrow();
+                ActorRef<Wire> remote = XenMailboxes.get(b.system()).<Wire>lookup(a.domain().domid(), "ponger").orThrow();
+                for (int i = 0; i < 200; i++) {
+                    int n = i;
+                    Wire reply = AskPattern.<Wire, Wire>ask(remote, r -> new Wire.Ping(n, r), Duration.ofSeconds(10), b.system().scheduler())
+                            .toCompletableFuture().join();
+                    assertEquals(new Wire.Pong(n), reply);
+                }
+                assertTrue(b.kernel().metrics().eventsDelivered() > 0, "replies arrived through the kernel's event delivery");
+                assertTrue(a.kernel().metrics().eventsDelivered() > 0);
+            } finally {
+                for (Booted x : booted) {
+                    x.system().terminate();
+                }
+                for (Booted x : booted) {
+                    x.system().getWhenTerminated().toCompletableFuture().join();
+                    x.kernel().close();
+                }
+            }
+        }
+    }
+
+}
