@@ -20,6 +20,13 @@ public interface GrantTable {
     Result<Integer> grantAccess(int domid, int frame, boolean readonly);
 
     /**
+     * Fills one of the reserved refs 0–7 (as the toolstack seeds {@code GNTTAB_RESERVED_CONSOLE} and
+     * {@code GNTTAB_RESERVED_XENSTORE}); EINVAL for any other ref, EBUSY when that ref is in use.
+     * End it with {@link #endAccess} like any grant.
+     */
+    Result<Integer> grantAccessAt(int ref, int domid, int frame, boolean readonly);
+
+    /**
      * Ends foreign access if the page is not mapped (CAS of the flags to 0), freeing the ref. While
      * mapped, answers {@link EndAccess#STILL_MAPPED} and changes nothing.
      * @throws IllegalArgumentException for a ref this domain has not granted

@@ -131,6 +131,29 @@ final class DomainGrantTable implements GrantTable {
     }
 
     @Override
+    public Result<Integer> grantAccessAt(int ref, int domid, int frame, boolean readonly) {
+        if (ref < 0 || ref >= NR_RESERVED_ENTRIES) {
+            return Result.err(Errno.EINVAL, "grantAccessAt is for the reserved refs 0.." + (NR_RESERVED_ENTRIES - 1) + ", not " + ref);
+        }
+        if (!DomId.isReal(domid)) {
+            return Result.err(Errno.EINVAL, "grant to domid " + domid + ", which is not a real domain id");
+        }
+        synchronized (guestLock) {
+            if (granted.get(ref)) {
+                return Result.err(Errno.EBUSY, "reserved ref " + ref + " of dom" + self.domid() + " is in use");
+            }
+            MemorySegment f = frameOf(frames, ref);
+            long off = offsetIn(ref);
+            f.set(ValueLayout.JAVA_SHORT, off + DOMID_OFFSET, (short) domid);
+            f.set(ValueLayout.JAVA_INT, off + FRAME_OFFSET, frame);
+            VarHandle.releaseFence();
+            SHORT.setVolatile(f, off + FLAGS_OFFSET, (short) (GTF_permit_access | (readonly ? GTF_readonly : 0)));
+            granted.set(ref);
+            return Result.ok(ref);
+        }
+    }
+
+    @Override
     public EndAccess endAccess(int ref) {
         synchronized (guestLock) {
             checkGranted(ref);
@@ -155,7 +178,9 @@ final class DomainGrantTable implements GrantTable {
             }
             if (INT.compareAndSet(f, off, combo, combo & 0xFFFF0000)) {
                 granted.clear(ref);
-                freeRefs.addLast(ref);
+                if (ref >= NR_RESERVED_ENTRIES) {
+                    freeRefs.addLast(ref);
+                }
                 return true;
             }
         }

@@ -91,6 +91,21 @@ class GrantTableTest {
         }
 
         @Test
+        void theToolstackCanSeedAReservedRef() {
+            Memory.Page p = page(a);
+            assertEquals(GNTTAB_RESERVED_CONSOLE, a.gnttab().grantAccessAt(GNTTAB_RESERVED_CONSOLE, DomId.DOM0, p.frame(), false).orThrow());
+            assertEquals(Errno.EBUSY, a.gnttab().grantAccessAt(GNTTAB_RESERVED_CONSOLE, DomId.DOM0, p.frame(), false).errno());
+            assertEquals(Errno.EINVAL, a.gnttab().grantAccessAt(NR_RESERVED_ENTRIES, DomId.DOM0, p.frame(), false).errno());
+            MapResult.Mapped m = hv.dom0().gnttab().map(a.domid(), GNTTAB_RESERVED_CONSOLE, false).orThrow();
+            m.page().set(ValueLayout.JAVA_BYTE, 0, (byte) 'x');
+            assertEquals('x', p.segment().get(ValueLayout.JAVA_BYTE, 0));
+            hv.dom0().gnttab().unmap(m.handle());
+            assertEquals(EndAccess.ENDED, a.gnttab().endAccess(GNTTAB_RESERVED_CONSOLE));
+            assertNotEquals(GNTTAB_RESERVED_CONSOLE, a.gnttab().grantAccess(b.domid(), p.frame(), true).orThrow(),
+                    "an ended reserved ref does not join the free list");
+        }
+
+        @Test
         void endingARefThatWasNeverGrantedIsMisuse() {
             assertThrows(IllegalArgumentException.class, () -> a.gnttab().endAccess(100));
         }
