@@ -15,4 +15,12 @@ public interface Application {
 
     /** The application's top supervisor. Called once per boot, on a vCPU of the new domain. */
     SupervisorSpec supervisor(DomainContext ctx);
+
+    /**
+     * Pekko configuration the application needs, e.g. the serialization bindings of the messages it
+     * sends to other domains ({@code pekko.actor.serialization-bindings}, {@code lingon.serialization.kryo}).
+     */
+    default com.typesafe.config.Config config() {
+        return com.typesafe.config.ConfigFactory.empty();
+    }
 }

@@ -42,6 +42,13 @@ public interface Hypervisor extends AutoCloseable {
     /** {@code SCHEDOP_remote_shutdown} / {@code xl shutdown}: the domain stops with this reason. */
     Errno shutdown(DomainHandle handle, ShutdownReason reason);
 
+    /**
+     * {@code libxl_domain_rename}: gives a domain another name (also in its XenStore home), as xl does
+     * to keep a crashed domain for inspection while a new one starts under the old name. EEXIST when
+     * the name is taken, ESRCH for a stale handle, EPERM for dom0.
+     */
+    Errno rename(DomainHandle handle, String newName);
+
     /** {@code xl destroy}: tears the domain down. dom0 cannot be destroyed (EPERM). */
     Errno destroy(DomainHandle handle);
 

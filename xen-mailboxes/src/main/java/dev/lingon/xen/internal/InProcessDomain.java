@@ -91,9 +91,16 @@ final class InProcessDomain implements XenDomain, Sched {
         return handle;
     }
 
+    private volatile String name;
+
     @Override
     public String name() {
-        return config.name();
+        String n = name;
+        return n != null ? n : config.name();
+    }
+
+    void rename(String newName) {
+        this.name = newName;
     }
 
     @Override

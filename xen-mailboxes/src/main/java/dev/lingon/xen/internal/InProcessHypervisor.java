@@ -261,6 +261,32 @@ public final class InProcessHypervisor implements Hypervisor {
     }
 
     @Override
+    public Errno rename(DomainHandle handle, String newName) {
+        if (newName == null || newName.isBlank()) {
+            throw new IllegalArgumentException("a domain name must not be blank");
+        }
+        InProcessDomain d;
+        synchronized (domainsLock) {
+            d = byHandle(handle);
+            if (d == null) {
+                return Errno.ESRCH;
+            }
+            if (d == dom0) {
+                return Errno.EPERM;
+            }
+            for (InProcessDomain other : domains.values()) {
+                if (other != d && other.name().equals(newName)) {
+                    return Errno.EEXIST;
+                }
+            }
+            d.rename(newName);
+        }
+        dom0.store().write("/local/domain/" + d.domid() + "/name", newName);
+        fireChanged(d);
+        return Errno.OK;
+    }
+
+    @Override
     public Errno destroy(DomainHandle handle) {
         InProcessDomain d = byHandle(handle);
         if (d == null) {

@@ -71,6 +71,17 @@ class DomainLifecycleTest {
     }
 
     @Test
+    void aDomainCanBeRenamedAndItsNameFreed() {
+        DomainHandle a = create("web");
+        assertEquals(Errno.OK, hv.rename(a, "web-old"));
+        assertEquals("web-old", dom(a).name());
+        assertEquals("web-old", hv.dom0().store().read("/local/domain/" + a.domid() + "/name").orThrow());
+        assertTrue(hv.createDomain(DomainConfig.named("web")).isOk(), "the old name is free again");
+        assertEquals(Errno.EEXIST, hv.rename(a, "web"));
+        assertEquals(Errno.EPERM, hv.rename(hv.dom0().handle(), "x"));
+    }
+
+    @Test
     void namesAreUnique() {
         create("web");
         assertEquals(Errno.EEXIST, hv.createDomain(DomainConfig.named("web")).errno());
