@@ -11,6 +11,7 @@ import dev.lingon.kernel.api.KernelService;
 import dev.lingon.scheduler.api.DomainKernel;
 import dev.lingon.supervision.api.ChildSpec;
 import dev.lingon.xen.api.DomId;
+import dev.lingon.xen.api.DomainState;
 import dev.lingon.xen.api.Errno;
 import dev.lingon.xen.api.EventPending;
 import dev.lingon.xen.api.Memory;
@@ -278,7 +279,11 @@ public final class ConsoleDevice implements KernelDevice, Console {
         if (kernel != null) {
             kernel.unbind(port);
         }
-        // Each step may fail once the domain is gone; what is left goes with the domain.
+        if (xen.state() == DomainState.DYING) {
+            // Destroyed: its ports, grants, nodes and pages went with it.
+            return;
+        }
+        // Each step answers an errno rather than failing if the domain is on its way out.
         Errno closedPort = xen.evtchn().close(port);
         xen.store().rm(xenstoreDir + "/" + RING_REF_NODE);
         xen.store().rm(xenstoreDir + "/" + PORT_NODE);
