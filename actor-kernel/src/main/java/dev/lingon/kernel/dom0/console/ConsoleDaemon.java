@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ThreadFactory;
 import java.util.function.Consumer;
 
 /**
@@ -103,21 +104,26 @@ public final class ConsoleDaemon implements AutoCloseable {
         }
     }
 
-    private ConsoleDaemon(XenDomain dom0, int vcpu, int logLines) {
+    private ConsoleDaemon(XenDomain dom0, int vcpu, int logLines, ThreadFactory threads) {
         this.dom0 = dom0;
         this.evtchn = dom0.evtchn();
         this.vcpu = vcpu;
         this.logLines = logLines;
+        this.thread = Objects.requireNonNull(threads.newThread(this::run), "the thread factory gave no thread");
         this.ipiPort = evtchn.bindIpi(vcpu).orThrow();
         // Masked: a kernel scanning dom0's upcalls must leave this port to the daemon's poll.
         evtchn.mask(ipiPort).orThrow("mask the console daemon's IPI port");
         this.served = Served.of(new TreeMap<>(), ipiPort);
-        this.thread = Thread.ofPlatform().name(THREAD_NAME).daemon(true).unstarted(this::run);
     }
 
     /** A daemon on dom0's last vCPU keeping {@link ConsoleLog#DEFAULT_CAPACITY} lines per domain. */
     public static ConsoleDaemon start(XenDomain dom0) {
         return start(dom0, dom0.vcpus() - 1, ConsoleLog.DEFAULT_CAPACITY);
+    }
+
+    /** {@link #start(XenDomain, int, int, ThreadFactory)} on a platform daemon thread named {@value #THREAD_NAME}. */
+    public static ConsoleDaemon start(XenDomain dom0, int vcpu, int logLines) {
+        return start(dom0, vcpu, logLines, Thread.ofPlatform().name(THREAD_NAME).daemon(true).factory());
     }
 
     /**
@@ -126,9 +132,11 @@ public final class ConsoleDaemon implements AutoCloseable {
      * @param dom0     the privileged domain the daemon runs in
      * @param vcpu     the vCPU of dom0 it waits on; no other thread may wait on it
      * @param logLines lines kept per domain
+     * @param threads  makes the one daemon thread
      * @throws IllegalArgumentException when {@code dom0} is not dom0, or for a bad vCPU or line count
      */
-    public static ConsoleDaemon start(XenDomain dom0, int vcpu, int logLines) {
+    public static ConsoleDaemon start(XenDomain dom0, int vcpu, int logLines, ThreadFactory threads) {
+        Objects.requireNonNull(threads, "threads");
         Objects.requireNonNull(dom0, "dom0");
         if (dom0.domid() != DomId.DOM0) {
             throw new IllegalArgumentException("the console daemon runs in dom0, not in " + dom0.handle());
@@ -139,7 +147,7 @@ public final class ConsoleDaemon implements AutoCloseable {
         if (logLines < 1) {
             throw new IllegalArgumentException("logLines must be at least 1, got " + logLines);
         }
-        ConsoleDaemon d = new ConsoleDaemon(dom0, vcpu, logLines);
+        ConsoleDaemon d = new ConsoleDaemon(dom0, vcpu, logLines, threads);
         d.thread.start();
         return d;
     }
@@ -283,7 +291,8 @@ public final class ConsoleDaemon implements AutoCloseable {
         }
         kick();
         boolean interrupted = false;
-        while (thread.isAlive()) {
+        // A subscriber may close the daemon from the daemon thread itself, which then ends by itself.
+        while (thread != Thread.currentThread() && thread.isAlive()) {
             try {
                 thread.join();
             } catch (InterruptedException e) {
