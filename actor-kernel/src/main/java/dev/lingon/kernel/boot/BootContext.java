@@ -36,6 +36,7 @@ public final class BootContext implements DomainContext {
     private volatile Console console;
     private volatile Pid root;
     private volatile boolean orderlyStop;
+    private final java.util.List<AutoCloseable> closers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     BootContext(DomainSpec spec, XenDomain xen, DomainKernel kernel, ImageManifest image) {
         this.spec = spec;
@@ -114,6 +115,22 @@ public final class BootContext implements DomainContext {
     @Override
     public Optional<XenMailboxes> mailboxes() {
         return image.has(KernelService.VCHAN) ? Optional.of(XenMailboxes.get(system())) : Optional.empty();
+    }
+
+    /** Something (a device) to close after the actor system terminated; closed in reverse order. */
+    public void closeAfterTermination(AutoCloseable c) {
+        closers.add(c);
+    }
+
+    void closeAll() {
+        for (int i = closers.size() - 1; i >= 0; i--) {
+            try {
+                closers.get(i).close();
+            } catch (Exception e) {
+                org.slf4j.LoggerFactory.getLogger(BootContext.class).warn("{}: closing {} failed: {}", spec.name(), closers.get(i), e.toString());
+            }
+        }
+        closers.clear();
     }
 
     void root(Pid pid) {

@@ -64,6 +64,7 @@ public final class BootedDomain {
                     .warn("actor system of {} did not terminate within {}: {}", spec().name(), timeout, e.toString());
         } finally {
             context.kernel().close();
+            context.closeAll();
         }
     }
 }

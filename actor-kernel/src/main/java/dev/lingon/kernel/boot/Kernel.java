@@ -150,6 +150,11 @@ public final class Kernel {
         });
     }
 
+    /** {@link #boot(XenDomain, DomainSpec, ImageManifest, Application, DeviceProvider)} with the standard devices. */
+    public static CompletionStage<BootedDomain> boot(XenDomain domain, DomainSpec spec, ImageManifest image, Application app) {
+        return boot(domain, spec, image, app, new StandardDevices());
+    }
+
     private static void crash(BootContext ctx, CompletableFuture<BootedDomain> booted, Throwable why) {
         booted.completeExceptionally(why);
         ctx.xen().sched().shutdown(ShutdownReason.CRASH);

@@ -148,8 +148,9 @@ public final class InProcessHypervisor implements Hypervisor {
 
     /**
      * The XenStore home libxl ({@code libxl__domain_make}) writes: {@code /local/domain/<id>} owned by
-     * dom0 and readable by the domain; {@code control/shutdown}, {@code data}, {@code device} and the
-     * other guest-writable directories owned by the domain itself.
+     * dom0 and readable by the domain; {@code console} (where the guest's console driver publishes its
+     * ring, here), {@code control/shutdown}, {@code data}, {@code device} and the other guest-writable
+     * directories owned by the domain itself.
      */
     private void makeHome(InProcessDomain d) {
         XenStore xs = dom0.store();
@@ -166,7 +167,7 @@ public final class InProcessHypervisor implements Hypervisor {
             xs.write(tx, home + "/domid", Integer.toString(id)).orThrow();
             mkdirWithPerms(xs, tx, home + "/control", ro);
             mkdirWithPerms(xs, tx, home + "/memory", ro);
-            for (String sub : List.of("control/shutdown", "data", "device", "drivers", "feature", "attr", "error")) {
+            for (String sub : List.of("console", "control/shutdown", "data", "device", "drivers", "feature", "attr", "error")) {
                 mkdirWithPerms(xs, tx, home + "/" + sub, rw);
             }
             Result<Void> end = xs.transactionEnd(tx, true);
