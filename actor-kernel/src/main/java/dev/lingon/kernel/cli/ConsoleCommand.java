@@ -20,7 +20,8 @@ import java.util.function.Consumer;
  * {@code --no-follow}) its new lines as they come, until the domain is gone or Ctrl-C. The console stays
  * with the domain instance named at the start: when a domain restarts it gets a new id, and this ends.
  */
-@Command(name = "console", description = "Print a domain's console, then follow it until the domain is gone (Ctrl-C to leave).")
+@Command(name = "console", mixinStandardHelpOptions = true,
+        description = "Print a domain's console, then follow it until the domain is gone (Ctrl-C to leave).")
 final class ConsoleCommand implements Callable<Integer> {
 
     @ParentCommand

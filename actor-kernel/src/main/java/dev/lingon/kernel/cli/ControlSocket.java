@@ -110,7 +110,9 @@ public final class ControlSocket implements AutoCloseable {
                 channel.close();
                 throw e;
             }
-            lockFile.truncate(0).write(java.nio.ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)));
+            // The holder's pid, for the message that refuses a second dom0.
+            byte[] pid = (ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII);
+            lockFile.truncate(0).write(java.nio.ByteBuffer.wrap(pid));
             return new ControlSocket(path, lockFile, lock, channel);
         } catch (Dom0Exception e) {
             closeQuietly(lockFile);

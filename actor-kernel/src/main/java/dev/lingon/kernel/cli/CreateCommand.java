@@ -19,7 +19,8 @@ import java.util.concurrent.Callable;
  * {@code lingon create CONFIG}: parses the config here (so its errors name this shell's file and line),
  * then asks the running dom0 to create and boot the domain.
  */
-@Command(name = "create", description = "Create and boot a domain from its config file, in the running dom0.")
+@Command(name = "create", mixinStandardHelpOptions = true,
+        description = "Create and boot a domain from its config file, in the running dom0.")
 final class CreateCommand implements Callable<Integer> {
 
     @ParentCommand

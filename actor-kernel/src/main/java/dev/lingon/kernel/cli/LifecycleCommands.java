@@ -85,7 +85,8 @@ final class LifecycleCommands {
         }
     }
 
-    @Command(name = "shutdown", description = "Ask a domain to power off: its application stops in order, then on_poweroff applies.")
+    @Command(name = "shutdown", mixinStandardHelpOptions = true,
+            description = "Ask a domain to power off: its application stops in order, then on_poweroff applies.")
     static final class Shutdown extends Waiting {
         @Override
         void apply(Dom0Api dom0, String domain) {
@@ -93,7 +94,8 @@ final class LifecycleCommands {
         }
     }
 
-    @Command(name = "reboot", description = "Ask a domain to reboot: its application stops in order, then on_reboot applies.")
+    @Command(name = "reboot", mixinStandardHelpOptions = true,
+            description = "Ask a domain to reboot: its application stops in order, then on_reboot applies.")
     static final class Reboot extends Waiting {
         @Override
         void apply(Dom0Api dom0, String domain) {
@@ -101,7 +103,8 @@ final class LifecycleCommands {
         }
     }
 
-    @Command(name = "destroy", description = "Destroy a domain at once, as pulling the plug would.")
+    @Command(name = "destroy", mixinStandardHelpOptions = true,
+            description = "Destroy a domain at once, as pulling the plug would.")
     static final class Destroy extends OnDomain {
         @Override
         void apply(Dom0Api dom0, String domain) {
@@ -109,7 +112,8 @@ final class LifecycleCommands {
         }
     }
 
-    @Command(name = "pause", description = "Pause a domain: its vCPUs stop being scheduled.")
+    @Command(name = "pause", mixinStandardHelpOptions = true,
+            description = "Pause a domain: its vCPUs stop being scheduled.")
     static final class Pause extends OnDomain {
         @Override
         void apply(Dom0Api dom0, String domain) {
@@ -117,7 +121,8 @@ final class LifecycleCommands {
         }
     }
 
-    @Command(name = "unpause", description = "Unpause a paused domain.")
+    @Command(name = "unpause", mixinStandardHelpOptions = true,
+            description = "Unpause a paused domain.")
     static final class Unpause extends OnDomain {
         @Override
         void apply(Dom0Api dom0, String domain) {

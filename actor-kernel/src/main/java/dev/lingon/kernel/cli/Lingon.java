@@ -92,11 +92,11 @@ public final class Lingon implements Callable<Integer> {
                     yield EXIT_FAILED;
                 }
                 default -> {
-                    e.println("lingon: unexpected error: " + ex);
                     if (env.variables().containsKey("LINGON_DEBUG")) {
+                        e.println("lingon: unexpected error: " + ex);
                         ex.printStackTrace(e);
                     } else {
-                        e.println("lingon: (set LINGON_DEBUG=1 for the stack trace)");
+                        e.println("lingon: unexpected error: " + ex + " (LINGON_DEBUG=1 shows the stack trace)");
                     }
                     yield EXIT_FAILED;
                 }

@@ -13,7 +13,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code lingon list [DOMAIN…]}: xl's domain table, of every domain or of those named. */
-@Command(name = "list", description = "List the domains (all, or those named) as xl list does: "
+@Command(name = "list", mixinStandardHelpOptions = true,
+        description = "List the domains (all, or those named) as xl list does: "
         + "name, id, memory (MiB), vCPUs, state (r running, b blocked, p paused, s shutdown, c crashed, d dying), uptime.")
 final class ListCommand implements Callable<Integer> {
 

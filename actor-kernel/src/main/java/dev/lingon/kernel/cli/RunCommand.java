@@ -35,7 +35,8 @@ import java.util.concurrent.TimeUnit;
  * with {@code --exit-when-idle} until no domain but dom0 is left, and stops in reverse: the control
  * socket closes, then dom0 (which destroys its domains).
  */
-@Command(name = "run", description = {"Boot dom0 in the foreground with the domains of the given config files, "
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {"Boot dom0 in the foreground with the domains of the given config files, "
         + "and serve its control socket until Ctrl-C."})
 final class RunCommand implements java.util.concurrent.Callable<Integer> {
 

@@ -18,7 +18,8 @@ import java.util.concurrent.Callable;
  * its own. On a terminal the screen is redrawn; otherwise (or with {@code -b}) each sample is printed
  * below the previous one, separated by a blank line.
  */
-@Command(name = "top", description = "Show per-domain scheduler figures (CPU, slices, events, steals, run queue), refreshing.")
+@Command(name = "top", mixinStandardHelpOptions = true,
+        description = "Show per-domain scheduler figures (CPU, slices, events, steals, run queue), refreshing.")
 final class TopCommand implements Callable<Integer> {
 
     /** ANSI: cursor home, erase the screen. */

@@ -47,8 +47,10 @@ public final class DomainConfigParser {
     private static final int MAX_MEMORY_MIB = 1 << 20;
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    private static final String IDENTIFIER = "\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*";
+    /** A binary class name: dotted identifiers, nested classes after '$'. */
     private static final Pattern CLASS_NAME =
-            Pattern.compile("\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*(\\.\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*)*(\\$\\p{javaJavaIdentifierPart}+)*");
+            Pattern.compile(IDENTIFIER + "(\\." + IDENTIFIER + ")*(\\$\\p{javaJavaIdentifierPart}+)*");
     private static final Pattern INTENSITY = Pattern.compile("\\s*(\\d{1,9})\\s*/\\s*(\\d{1,9})\\s*s?\\s*");
     private static final Pattern EXTRA_KEY = Pattern.compile("[A-Za-z0-9._-]+");
 

@@ -130,6 +130,7 @@ final class FakeDom0 implements Dom0Api {
         domains.remove(d.domid);
         Domain again = new Domain(d.name, nextDomid++, d.spec);
         domains.put(again.domid, again);
+        again.console.add(d.name + " booted");
     }
 
     @Override

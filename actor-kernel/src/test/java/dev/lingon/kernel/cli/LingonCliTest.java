@@ -282,5 +282,8 @@ class LingonCliTest {
             assertTrue(r.out().contains("\n  " + cmd + " "), cmd + " in\n" + r.out());
         }
         assertTrue(r.out().contains("Exit codes:"), r.out());
+        Result sub = lingon("shutdown", "--help");
+        assertOk(sub);
+        assertTrue(sub.out().startsWith("Usage: lingon shutdown [-hVw] [--socket=PATH] [--timeout=SECONDS] DOMAIN"), sub.out());
     }
 }
