@@ -245,7 +245,9 @@ public final class Dom0Client implements Dom0Api {
         try {
             Wire.writeFrame(ch, Wire.encode(request));
         } catch (IOException e) {
-            throw new Dom0Exception(Dom0Exception.Kind.FAILED, "lost the connection to dom0 at " + socket + ": " + e, e);
+            // dom0 reads every request it accepted; a connection it dropped first means it is stopping.
+            throw new Dom0Exception(Dom0Exception.Kind.DOM0_NOT_RUNNING, "dom0 at " + socket
+                    + " closed the connection before reading the request: it is stopping", e);
         }
     }
 

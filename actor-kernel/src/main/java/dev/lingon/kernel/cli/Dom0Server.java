@@ -11,6 +11,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -41,7 +42,11 @@ public final class Dom0Server implements AutoCloseable {
 
     private final Dom0Api api;
     private final ControlSocket socket;
+    /** How long {@link #close()} waits for requests in progress (a create may be booting a domain). */
+    static final Duration CLOSE_GRACE = Duration.ofSeconds(5);
+
     private final Set<SocketChannel> connections = ConcurrentHashMap.newKeySet();
+    private final Set<Thread> handlers = ConcurrentHashMap.newKeySet();
     private final Thread acceptor;
     private volatile boolean closed;
 
@@ -68,7 +73,11 @@ public final class Dom0Server implements AutoCloseable {
         return socket.path();
     }
 
-    /** Stops accepting, ends every open connection (followers see their stream end) and removes the socket. */
+    /**
+     * Stops accepting, ends every open connection (followers see their stream end), removes the socket,
+     * and waits (up to {@link #CLOSE_GRACE}) for the requests in progress, so that the consoles this
+     * server followed are let go before dom0 itself stops.
+     */
     @Override
     public void close() {
         if (closed) {
@@ -81,6 +90,11 @@ public final class Dom0Server implements AutoCloseable {
         }
         try {
             acceptor.join();
+            for (Thread h : handlers) {
+                if (!h.join(CLOSE_GRACE)) {
+                    log.warn("A control socket request was still running {} after the server closed", CLOSE_GRACE);
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -104,7 +118,15 @@ public final class Dom0Server implements AutoCloseable {
                 // close() may have swept the set before this connection was added.
                 closeQuietly(ch);
             }
-            Thread.ofVirtual().name("lingon-dom0-client").start(() -> serve(ch));
+            Thread handler = Thread.ofVirtual().name("lingon-dom0-client").unstarted(() -> {
+                try {
+                    serve(ch);
+                } finally {
+                    handlers.remove(Thread.currentThread());
+                }
+            });
+            handlers.add(handler);
+            handler.start();
         }
     }
 

@@ -30,7 +30,6 @@ final class Domains {
     }
 
     static Dom0Exception unknown(String nameOrId) {
-        return new Dom0Exception(Dom0Exception.Kind.UNKNOWN_DOMAIN, "unknown domain: " + nameOrId
-                + " (lingon list shows the domains)");
+        return new Dom0Exception(Dom0Exception.Kind.UNKNOWN_DOMAIN, "unknown domain: " + nameOrId);
     }
 }

@@ -93,7 +93,7 @@ class LingonCliTest {
         Result r = lingon("list", "1");
         assertOk(r);
         assertEquals(HEADER + "web                                          1   512     2     r-----       2.5\n", r.out());
-        assertFails(lingon("list", "web", "nope"), "unknown domain: nope (lingon list shows the domains)");
+        assertFails(lingon("list", "web", "nope"), "unknown domain: nope");
     }
 
     @Test
@@ -125,7 +125,7 @@ class LingonCliTest {
         assertOk(r);
         assertEquals("web booted\nlistening on 8080\n", r.out());
         assertTrue(fake.calls().contains("console 1"), "the console of that domain instance, by id");
-        assertFails(lingon("console", "nope", "--no-follow"), "unknown domain: nope (lingon list shows the domains)");
+        assertFails(lingon("console", "nope", "--no-follow"), "unknown domain: nope");
     }
 
     @Test

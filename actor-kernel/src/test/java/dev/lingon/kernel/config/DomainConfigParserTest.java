@@ -257,6 +257,11 @@ class DomainConfigParserTest {
         }
 
         @Test
+        void aKeyAtTheEndOfTheFile() {
+            assertEquals("web.cfg:3: expected \"=\" after vcpus; got the end of the file", error(MINIMAL + "vcpus"));
+        }
+
+        @Test
         void anUnclosedListSpanningLinesNamesTheLineThatOpenedIt() {
             assertEquals("web.cfg:3: the list of extra opened here is not closed: expected \"]\"",
                     error(MINIMAL + "extra = [\n \"a=1\",\n # more to come\n"));
