@@ -42,7 +42,7 @@ final class ConsoleCommand implements Callable<Integer> {
         DomainStatus d = Domains.require(dom0.list(), domain);
         PrintWriter out = spec.commandLine().getOut();
         if (noFollow) {
-            try (AutoCloseable handle = dom0.console(Integer.toString(d.domid()), false, printer(out, ""))) {
+            try (AutoCloseable _ = dom0.console(Integer.toString(d.domid()), false, printer(out, ""))) {
                 return 0;
             }
         }
@@ -54,7 +54,7 @@ final class ConsoleCommand implements Callable<Integer> {
      * went away first.
      */
     static int follow(Dom0Api dom0, DomainStatus d, PrintWriter out, PrintWriter err, LingonEnvironment env) throws Exception {
-        try (AutoCloseable handle = dom0.console(Integer.toString(d.domid()), true, printer(out, ""))) {
+        try (AutoCloseable _ = dom0.console(Integer.toString(d.domid()), true, printer(out, ""))) {
             // Dom0Api has no end-of-console signal, so the domain list says when the domain has gone.
             while (true) {
                 env.sleeper().sleep(env.pollInterval());

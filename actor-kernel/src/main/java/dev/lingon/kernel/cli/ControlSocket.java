@@ -169,7 +169,7 @@ public final class ControlSocket implements AutoCloseable {
             throw new Dom0Exception(Dom0Exception.Kind.FAILED,
                     "cannot open the control socket at " + path + ": a file that is not a socket is in the way");
         }
-        try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(path))) {
+        try (SocketChannel _ = SocketChannel.open(UnixDomainSocketAddress.of(path))) {
             throw alreadyRunning(path, "");
         } catch (ConnectException refused) {
             log.info("Replacing the stale control socket {} left by a dom0 that stopped without removing it", path);

@@ -106,7 +106,7 @@ class Dom0ServerClientTest {
         client.create(spec("web"));
         fake.emit("web", "hello");
         List<String> lines = new CopyOnWriteArrayList<>();
-        try (AutoCloseable h = client.console("web", false, lines::add)) {
+        try (AutoCloseable _ = client.console("web", false, lines::add)) {
             assertEquals(List.of("web booted", "hello"), lines);
         }
         assertThrows(Dom0Exception.class, () -> client.console("nope", false, lines::add));

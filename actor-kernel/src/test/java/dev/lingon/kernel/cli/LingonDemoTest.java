@@ -52,7 +52,7 @@ class LingonDemoTest {
         Demo demo = ctx -> {
             assertEquals(dir.resolve("dom0.sock"), ctx.controlSocket());
             Runnable unregister = ctx.onTerminate(() -> { });
-            try (Dom0Server server = ctx.serve(dom0)) {
+            try (Dom0Server _ = ctx.serve(dom0)) {
                 fromAnotherShell.add(Cli.run(env(), "list"));
             } finally {
                 unregister.run();
