@@ -7,12 +7,17 @@ import dev.lingon.kernel.dom0.Dom0;
 import dev.lingon.supervision.api.domain.DomainAction;
 import dev.lingon.supervision.api.domain.DomainRestartPolicy;
 
-import java.io.PrintStream;
+import dev.lingon.kernel.api.Dom0Api;
+
+import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * The first demo: dom0 and three domains in one JVM. A frontend domain streams deposits to two
@@ -25,8 +30,12 @@ public final class LedgerDemo {
     private LedgerDemo() {
     }
 
-    /** Runs the demo for about {@code length}; answers the process exit code. */
-    public static int run(PrintStream out, Duration length) {
+    /**
+     * Runs the demo for about {@code length}, or until {@code stop} is counted down; answers the process
+     * exit code. {@code publish} gets the running toolstack (e.g. to serve it on the control socket so that
+     * {@code lingon list} works from another shell) and answers what to close before dom0 stops.
+     */
+    public static int run(PrintWriter out, Duration length, CountDownLatch stop, Function<Dom0Api, AutoCloseable> publish) {
         long start = System.nanoTime();
         DemoStats.reset();
         out.println("Lingon demo: dom0 + 3 domains in one JVM, talking through Xen mailboxes");
@@ -41,44 +50,89 @@ public final class LedgerDemo {
                     .withExtra(Map.of("shards", "shard-1,shard-2", "batch", "50", "window", "8",
                             "panic_shard", "shard-2", "panic_after_ms", Long.toString(panicAfter))));
             printList(out, dom0.toolstack().list());
-            Map<String, Long> before = new HashMap<>();
-            long seconds = Math.max(3, length.toSeconds());
-            for (int s = 1; s <= seconds; s++) {
-                sleepOneSecond();
-                Map<String, Long> now = DemoStats.booked();
-                StringBuilder rates = new StringBuilder();
-                for (Map.Entry<String, Long> e : now.entrySet()) {
-                    long delta = e.getValue() - before.getOrDefault(e.getKey(), 0L);
-                    rates.append(String.format(Locale.ROOT, "  %s %,d deposits/s", e.getKey(), delta));
-                }
-                before = now;
-                StringBuilder kernels = new StringBuilder();
-                for (DomainTop t : dom0.toolstack().top()) {
-                    kernels.append(String.format(Locale.ROOT, "  %s(dom%d) cpu %.0f%% events %,.0f/s", t.name(), t.domid(), t.cpuPercent(), t.eventsPerSec()));
-                }
-                out.printf(Locale.ROOT, "[t=%2ds]%s%n        %s%n", s, rates, kernels.toString().strip());
-                if (s == seconds / 2 || s == seconds) {
-                    printList(out, dom0.toolstack().list());
-                }
+            out.flush();
+            Seen seen;
+            try (AutoCloseable published = publish.apply(dom0.toolstack())) {
+                seen = sample(out, dom0, length, stop);
             }
             Map<String, Long> total = DemoStats.booked();
             out.println("booked in total: " + total);
-            boolean bothServed = total.getOrDefault("shard-1", 0L) > 0 && total.getOrDefault("shard-2", 0L) > 0;
             out.println("shutting down: domains first, then dom0");
-            if (!bothServed) {
+            out.flush();
+            if (stop.getCount() == 0) {
+                return 0;
+            }
+            if (total.getOrDefault("shard-1", 0L) == 0 || total.getOrDefault("shard-2", 0L) == 0) {
                 out.println("demo FAILED: a shard never booked anything");
                 return 1;
             }
-        } catch (RuntimeException e) {
+            Long atRestart = seen.bookedAtRestart().get("shard-2");
+            if (atRestart == null) {
+                out.println("demo FAILED: shard-2 was not seen coming back under a new domid");
+                return 1;
+            }
+            if (total.get("shard-2") <= atRestart) {
+                out.println("demo FAILED: the restarted shard-2 booked nothing");
+                return 1;
+            }
+            out.printf(Locale.ROOT, "the restarted shard-2 booked %,d deposits after coming back%n", total.get("shard-2") - atRestart);
+        } catch (Exception e) {
             out.println("demo FAILED: " + e);
             e.printStackTrace(out);
             return 1;
         }
         out.printf(Locale.ROOT, "done in %.1f s%n", (System.nanoTime() - start) / 1e9);
+        out.flush();
         return 0;
     }
 
-    static void printList(PrintStream out, List<DomainStatus> list) {
+    /** What the sampling saw: the domains that came back under a new domid, and what each had booked then. */
+    private record Seen(Map<String, Long> bookedAtRestart) {
+    }
+
+    /**
+     * One line of rates and kernel figures a second, a line whenever a domain comes back under a new domid,
+     * the domain list halfway and at the end.
+     */
+    private static Seen sample(PrintWriter out, Dom0 dom0, Duration length, CountDownLatch stop) throws InterruptedException {
+        Map<String, Long> before = new HashMap<>();
+        Map<String, Integer> domids = new HashMap<>();
+        dom0.toolstack().list().forEach(d -> domids.put(d.name(), d.domid()));
+        Map<String, Long> bookedAtRestart = new HashMap<>();
+        long seconds = Math.max(3, length.toSeconds());
+        for (int s = 1; s <= seconds; s++) {
+            if (stop.await(1, TimeUnit.SECONDS)) {
+                out.println("stopping early, as asked");
+                break;
+            }
+            Map<String, Long> now = DemoStats.booked();
+            StringBuilder rates = new StringBuilder();
+            for (Map.Entry<String, Long> e : now.entrySet()) {
+                long delta = e.getValue() - before.getOrDefault(e.getKey(), 0L);
+                rates.append(String.format(Locale.ROOT, "  %s %,d deposits/s", e.getKey(), delta));
+            }
+            before = now;
+            StringBuilder kernels = new StringBuilder();
+            for (DomainTop t : dom0.toolstack().top()) {
+                kernels.append(String.format(Locale.ROOT, "  %s(dom%d) cpu %.0f%% events %,.0f/s", t.name(), t.domid(), t.cpuPercent(), t.eventsPerSec()));
+            }
+            out.printf(Locale.ROOT, "[t=%2ds]%s%n        %s%n", s, rates, kernels.toString().strip());
+            for (DomainStatus d : dom0.toolstack().list()) {
+                Integer was = domids.put(d.name(), d.domid());
+                if (was != null && was != d.domid()) {
+                    out.printf(Locale.ROOT, "        %s: dom%d crashed; on_crash=restart brought it back as dom%d%n", d.name(), was, d.domid());
+                    bookedAtRestart.put(d.name(), now.getOrDefault(d.name(), 0L));
+                }
+            }
+            if (s == seconds / 2 || s == seconds) {
+                printList(out, dom0.toolstack().list());
+            }
+            out.flush();
+        }
+        return new Seen(bookedAtRestart);
+    }
+
+    static void printList(PrintWriter out, List<DomainStatus> list) {
         out.printf(Locale.ROOT, "%-12s %5s %6s %5s %5s %8s%n", "Name", "ID", "Mem", "VCPUs", "State", "Time(s)");
         for (DomainStatus d : list) {
             out.printf(Locale.ROOT, "%-12s %5d %6d %5d %5s %8.1f%n", d.name(), d.domid(), d.memoryMiB(), d.vcpus(),
@@ -97,12 +151,4 @@ public final class LedgerDemo {
         return new String(col);
     }
 
-    /** The demo's one pause between samples; the demo is an application main, so real time is its business. */
-    private static void sleepOneSecond() {
-        java.util.concurrent.locks.LockSupport.parkNanos(1_000_000_000L);
-    }
-
-    public static void main(String[] args) {
-        System.exit(run(System.out, Duration.ofSeconds(args.length > 0 ? Long.parseLong(args[0]) : 12)));
-    }
 }

@@ -73,7 +73,7 @@ public final class Toolstack implements Dom0Api, AutoCloseable {
     });
     private final Map<String, Managed> byName = new LinkedHashMap<>();
     private final Map<String, DomainRestartTracker> trackers = new LinkedHashMap<>();
-    private final Map<Integer, long[]> lastTop = new LinkedHashMap<>();
+    private final TopSampler topSampler = new TopSampler();
     private final java.util.function.Consumer<DomainInfo> listener = this::onDomainChange;
     private volatile boolean closed;
 
@@ -82,6 +82,8 @@ public final class Toolstack implements Dom0Api, AutoCloseable {
         final DomainSpec spec;
         final DomainHandle handle;
         volatile BootedDomain booted;
+        /** When its boot began, on the toolstack's clock: where {@code top}'s counters start from zero. */
+        volatile long bootedAtNanos;
         volatile String name;
 
         Managed(DomainSpec spec, DomainHandle handle) {
@@ -145,6 +147,7 @@ public final class Toolstack implements Dom0Api, AutoCloseable {
         }
         XenDomainStore.publish(hv.dom0(), spec.name(), h.domid());
         try {
+            m.bootedAtNanos = clock.nanoTime();
             m.booted = Kernel.boot(domain, spec, image, app, devices).toCompletableFuture().get(60, TimeUnit.SECONDS);
         } catch (Exception e) {
             Throwable cause = e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e;
@@ -239,6 +242,7 @@ public final class Toolstack implements Dom0Api, AutoCloseable {
         if (b != null) {
             b.terminate(Duration.ofSeconds(10));
         }
+        topSampler.forget(m.handle.domid());
         if (consoles != null) {
             consoles.detach(m.handle.domid());
         }
@@ -384,7 +388,6 @@ public final class Toolstack implements Dom0Api, AutoCloseable {
         synchronized (this) {
             ms = new ArrayList<>(byName.values());
         }
-        long now = System.nanoTime();
         List<DomainTop> out = new ArrayList<>();
         for (Managed m : ms) {
             BootedDomain b = m.booted;
@@ -392,18 +395,10 @@ public final class Toolstack implements Dom0Api, AutoCloseable {
                 continue;
             }
             SchedulerMetrics s = b.metrics();
-            long busy = s.busyNanos();
-            long slices = s.slices();
-            long events = s.eventsDelivered();
-            long[] prev;
-            synchronized (lastTop) {
-                prev = lastTop.put(m.handle.domid(), new long[] {now, busy, slices, events});
-            }
-            double secs = prev == null ? 0 : (now - prev[0]) / 1e9;
-            double cpu = prev == null || secs <= 0 ? 0 : 100.0 * (busy - prev[1]) / (now - prev[0]);
-            double sps = prev == null || secs <= 0 ? 0 : (slices - prev[2]) / secs;
-            double eps = prev == null || secs <= 0 ? 0 : (events - prev[3]) / secs;
-            out.add(new DomainTop(m.name, m.handle.domid(), s.vcpus().size(), cpu, sps, eps, s.steals(), s.runQueueLength()));
+            TopSampler.Rates r = topSampler.rates(m.handle.domid(), m.bootedAtNanos,
+                    new TopSampler.Sample(clock.nanoTime(), s.busyNanos(), s.slices(), s.eventsDelivered()));
+            out.add(new DomainTop(m.name, m.handle.domid(), s.vcpus().size(), r.cpuPercent(), r.slicesPerSec(), r.eventsPerSec(),
+                    s.steals(), s.runQueueLength()));
         }
         return out;
     }
