@@ -1,0 +1,86 @@
+package dev.lingon.xen.shm;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * A file mapped {@code MAP_SHARED} into this process: the pages that processes of one Lingon run share
+ * (a domain's memory, its shared-info page, its doorbells). Every process that maps the same file sees
+ * the same bytes; on {@code /dev/shm} they never touch a disk. The mapping is page-aligned, so page
+ * {@code n} of the file is page-aligned in memory too. Closing unmaps it (the file stays until
+ * {@link #delete}d, as a mapped page outlives its granter in Xen until it is unmapped).
+ */
+public final class ShmFile implements AutoCloseable {
+    private final Path path;
+    private final Arena arena;
+    private final MemorySegment segment;
+
+    private ShmFile(Path path, Arena arena, MemorySegment segment) {
+        this.path = path;
+        this.arena = arena;
+        this.segment = segment;
+    }
+
+    /** Creates {@code path} (which must not exist) of {@code size} zero bytes, and maps it. */
+    public static ShmFile create(Path path, long size) {
+        if (size <= 0) {
+            throw new IllegalArgumentException("a shared-memory file needs a positive size; got " + size);
+        }
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            ch.position(size - 1); // one byte at the end: the file is sparse zeros, pages backed only once touched
+            ch.write(java.nio.ByteBuffer.wrap(new byte[1]));
+            return map(path, ch, size);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the shared-memory file " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Maps an existing file, all of it. */
+    public static ShmFile open(Path path) {
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            return map(path, ch, ch.size());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot map the shared-memory file " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static ShmFile map(Path path, FileChannel ch, long size) throws IOException {
+        Arena arena = Arena.ofShared();
+        try {
+            return new ShmFile(path, arena, ch.map(FileChannel.MapMode.READ_WRITE, 0, size, arena));
+        } catch (IOException | RuntimeException e) {
+            arena.close();
+            throw e;
+        }
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    /** The whole mapping; invalid once {@link #close()}d. */
+    public MemorySegment segment() {
+        return segment;
+    }
+
+    /** Unmaps the file (every slice of {@link #segment()} becomes inaccessible). */
+    @Override
+    public void close() {
+        arena.close();
+    }
+
+    /** Removes the file; processes that still map it keep their pages until they unmap. */
+    public static void delete(Path path) {
+        try {
+            Files.deleteIfExists(path);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove the shared-memory file " + path + ": " + e.getMessage(), e);
+        }
+    }
+}
