@@ -17,7 +17,8 @@ package dev.lingon.xen.layout;
  *                                                      domain only reads it (see below)
  *  6 .. 6+G-1                        G                 grant-table frames ({@link GrantEntryLayout}),
  *                                                      G = the domain's max_grant_frames
- *  6+G .. 6+G+P-1                    P                 pseudo-physical frames 0 .. P-1 (P = max pages):
+ *  6+G .. 6+G+P                      P+1               pseudo-physical frames 0 .. P (P = max pages; frame
+ *                                                      numbers start at 1, as DomainMemory hands them out):
  *                                                      frame n is at page 6+G+n
  * </pre>
  *
@@ -75,7 +76,7 @@ public final class DomainFileLayout {
 
     /** The file's size for a domain of {@code maxGrantFrames} grant frames and {@code maxPages} pages. */
     public static long fileSize(int maxGrantFrames, int maxPages) {
-        return frameOffset(maxGrantFrames, maxPages);
+        return frameOffset(maxGrantFrames, maxPages + 1);
     }
 
     public static int portState(int evtchnStat, int remoteDomid, int remotePort) {
