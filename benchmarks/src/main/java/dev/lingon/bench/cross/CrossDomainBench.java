@@ -2,7 +2,9 @@ package dev.lingon.bench.cross;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -26,6 +28,7 @@ public final class CrossDomainBench {
         long messages = 300_000;
         int rounds = 30_000;
         int window = 2_000;
+        List<String> chosen = List.of("in-domain", "xen-mailboxes", "artery");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> {
@@ -37,8 +40,9 @@ public final class CrossDomainBench {
                 case "--messages" -> messages = Long.parseLong(args[++i]);
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--window" -> window = Integer.parseInt(args[++i]);
+                case "--variants" -> chosen = List.of(args[++i].split(","));
                 case "-h", "--help" -> {
-                    System.out.println("options: --quick | --runs N (5) | --messages N per run (300000) | --rounds N ping-pongs (30000) | --window N in flight (2000)");
+                    System.out.println("options: --quick | --runs N (5) | --messages N per run (300000) | --rounds N ping-pongs (30000) | --window N in flight (2000) | --variants in-domain,xen-mailboxes,artery");
                     return;
                 }
                 default -> {
@@ -47,7 +51,19 @@ public final class CrossDomainBench {
                 }
             }
         }
-        List<Supplier<Variant>> variants = List.of(Variant::inDomain, Variant::xenMailboxes, Variant::artery);
+        Map<String, Supplier<Variant>> all = new LinkedHashMap<>();
+        all.put("in-domain", Variant::inDomain);
+        all.put("xen-mailboxes", Variant::xenMailboxes);
+        all.put("artery", Variant::artery);
+        List<Supplier<Variant>> variants = new ArrayList<>();
+        for (String c : chosen) {
+            Supplier<Variant> v = all.get(c.trim());
+            if (v == null) {
+                System.err.println("unknown variant " + c + " (choose from " + all.keySet() + ")");
+                System.exit(2);
+            }
+            variants.add(v);
+        }
         int[] sizes = {64, 1024};
         List<String> rows = new ArrayList<>();
         rows.add(String.format(Locale.ROOT, "%-14s %-8s %16s %12s %12s %12s %12s", "variant", "payload", "throughput", "MB/s", "rtt p50 us", "rtt p99 us", "rtt mean us"));

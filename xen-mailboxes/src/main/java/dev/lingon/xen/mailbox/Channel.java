@@ -196,11 +196,12 @@ final class Channel {
         try {
             serializer = serialization.findSerializerFor(message);
             manifest = Serializers.manifestFor(serializer, message);
-            String senderToken = senderToken(sender);
+            byte[] senderEncoded = senderEncoded(sender);
+            byte[] manifestEncoded = manifestEncoded(manifest);
             while (true) {
                 try {
                     b.clear();
-                    WireFormat.deliverHeader(b, target.remotePathEncoded(), senderToken, serializer.identifier(), manifest);
+                    WireFormat.deliverHeader(b, target.remotePathEncoded(), senderEncoded, serializer.identifier(), manifestEncoded);
                     if (serializer instanceof org.apache.pekko.serialization.ByteBufferSerializer bbs) {
                         bbs.toBinary(message, b);
                     } else {
@@ -249,11 +250,42 @@ final class Channel {
         return (1 << Vchan.chooseOrders(mb.settings().ringBytes(), mb.settings().ringBytes())[1]) - FramedVchan.HEADER_BYTES;
     }
 
-    private String senderToken(ActorRef sender) {
+    /** An encoded string kept for the next message: immutable, so racing senders at worst encode twice. */
+    private record Encoded<K>(K key, byte[] bytes) {
+    }
+
+    private static final byte[] EMPTY_STRING = WireFormat.encodeString("");
+    private volatile Encoded<ActorRef> lastSender = new Encoded<>(null, EMPTY_STRING);
+    private volatile Encoded<String> lastManifest = new Encoded<>("", EMPTY_STRING);
+
+    /**
+     * The sender's token on the wire. Building it ({@code serializedActorPath}, then UTF-8) costs more
+     * than a small message itself, and a stream comes from one sender, so the last one is kept.
+     */
+    private byte[] senderEncoded(ActorRef sender) {
         if (sender == null || sender == ActorRef.noSender() || sender == mb.deadLetters()) {
-            return "";
+            return EMPTY_STRING;
         }
-        return Serialization.serializedActorPath(sender);
+        Encoded<ActorRef> last = lastSender;
+        if (last.key() == sender) {
+            return last.bytes();
+        }
+        byte[] bytes = WireFormat.encodeString(Serialization.serializedActorPath(sender));
+        lastSender = new Encoded<>(sender, bytes);
+        return bytes;
+    }
+
+    private byte[] manifestEncoded(String manifest) {
+        if (manifest.isEmpty()) {
+            return EMPTY_STRING;
+        }
+        Encoded<String> last = lastManifest;
+        if (last.key().equals(manifest)) {
+            return last.bytes();
+        }
+        byte[] bytes = WireFormat.encodeString(manifest);
+        lastManifest = new Encoded<>(manifest, bytes);
+        return bytes;
     }
 
     /** Writes a frame now if nothing waits before it and it fits; else queues it (bounded). Caller holds writeLock. */
@@ -534,25 +566,60 @@ final class Channel {
             }
             recipientCache.put(path, recipient);
         }
-        byte[] copy = new byte[raw.remaining()];
-        raw.duplicate().get(copy);
-        lastRecipientBytes = ByteBuffer.wrap(copy);
+        lastRecipientBytes = copyOf(raw);
         lastRecipient = recipient;
         return recipient;
     }
 
+    /** The last sender and manifest, by their wire bytes: a stream repeats them, so decode each once. */
+    private ByteBuffer lastSenderBytes;
+    private ActorRef lastSenderRef;
+    private ByteBuffer lastManifestBytes;
+    private String lastManifestString;
+
+    private ActorRef sender(ByteBuffer raw) {
+        if (!raw.hasRemaining()) {
+            return ActorRef.noSender();
+        }
+        if (lastSenderRef != null && raw.equals(lastSenderBytes)) {
+            return lastSenderRef;
+        }
+        ActorRef sender = mb.provider().resolveActorRef(WireFormat.utf8(raw));
+        lastSenderBytes = copyOf(raw);
+        lastSenderRef = sender;
+        return sender;
+    }
+
+    private String manifest(ByteBuffer raw) {
+        if (!raw.hasRemaining()) {
+            return "";
+        }
+        if (lastManifestString != null && raw.equals(lastManifestBytes)) {
+            return lastManifestString;
+        }
+        lastManifestString = WireFormat.utf8(raw);
+        lastManifestBytes = copyOf(raw);
+        return lastManifestString;
+    }
+
+    private static ByteBuffer copyOf(ByteBuffer raw) {
+        byte[] copy = new byte[raw.remaining()];
+        raw.duplicate().get(copy);
+        return ByteBuffer.wrap(copy);
+    }
+
     private void deliver(WireFrame.Deliver d) {
         ActorRef recipient = recipient(d.recipient());
+        String manifest = manifest(d.manifest());
         Object message;
         try {
-            message = mb.serialization().deserializeByteBuffer(d.payload(), d.serializerId(), d.manifest());
+            message = mb.serialization().deserializeByteBuffer(d.payload(), d.serializerId(), manifest);
         } catch (RuntimeException | java.io.NotSerializableException e) {
             failure = "cannot deserialize a message for " + WireFormat.utf8(d.recipient()) + " (serializer " + d.serializerId()
-                    + ", manifest '" + d.manifest() + "'): " + e;
+                    + ", manifest '" + manifest + "'): " + e;
             return;
         }
-        ActorRef sender = d.sender().isEmpty() ? ActorRef.noSender() : mb.provider().resolveActorRef(d.sender());
-        recipient.tell(message, sender);
+        recipient.tell(message, sender(d.sender()));
         received.incrementAndGet();
     }
 

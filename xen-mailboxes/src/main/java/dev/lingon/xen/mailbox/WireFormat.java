@@ -48,13 +48,16 @@ final class WireFormat {
         putString(b, systemName);
     }
 
-    /** Writes a DELIVER header with the recipient already encoded (u16 length + UTF-8); the caller appends the payload. */
-    static void deliverHeader(ByteBuffer b, byte[] recipientEncoded, String sender, int serializerId, String manifest) {
+    /**
+     * Writes a DELIVER header from strings already encoded by {@link #encodeString} (u16 length + UTF-8),
+     * so a stream of messages between the same actors encodes each path once; the caller appends the payload.
+     */
+    static void deliverHeader(ByteBuffer b, byte[] recipientEncoded, byte[] senderEncoded, int serializerId, byte[] manifestEncoded) {
         b.put(WireFrame.DELIVER);
         b.put(recipientEncoded);
-        putString(b, sender);
+        b.put(senderEncoded);
         b.putInt(serializerId);
-        putString(b, manifest);
+        b.put(manifestEncoded);
     }
 
     static void watch(ByteBuffer b, byte kind, String watchee, String watcher) {
@@ -124,9 +127,9 @@ final class WireFormat {
                 case WireFrame.HELLO -> new WireFrame.Hello(b.getShort() & 0xFFFF, b.getLong(), getString(b, "system name"));
                 case WireFrame.DELIVER -> {
                     ByteBuffer recipient = rawString(b, "recipient");
-                    String sender = getString(b, "sender");
+                    ByteBuffer sender = rawString(b, "sender");
                     int ser = b.getInt();
-                    String manifest = getString(b, "manifest");
+                    ByteBuffer manifest = rawString(b, "manifest");
                     yield new WireFrame.Deliver(recipient, sender, ser, manifest, b.slice().order(ByteOrder.LITTLE_ENDIAN));
                 }
                 case WireFrame.WATCH -> new WireFrame.Watch(getString(b, "watchee"), getString(b, "watcher"));

@@ -26,10 +26,12 @@ sealed interface WireFrame {
     }
 
     /**
-     * A message; {@code recipient} (UTF-8 bytes) and {@code payload} are views valid only while the
-     * frame is being handled.
+     * A message; {@code recipient}, {@code sender}, {@code manifest} (UTF-8 bytes) and {@code payload} are
+     * views valid only while the frame is being handled. The strings stay bytes because a stream of
+     * messages repeats them: the reader compares bytes with the previous frame's before decoding anything.
      */
-    record Deliver(java.nio.ByteBuffer recipient, String sender, int serializerId, String manifest, java.nio.ByteBuffer payload) implements WireFrame {
+    record Deliver(java.nio.ByteBuffer recipient, java.nio.ByteBuffer sender, int serializerId, java.nio.ByteBuffer manifest,
+                   java.nio.ByteBuffer payload) implements WireFrame {
     }
 
     record Watch(String watchee, String watcher) implements WireFrame {

@@ -32,7 +32,9 @@ final class GuardedArraySerializer<T> extends Serializer<T> {
         int left = Bounds.remaining(input);
         input.setPosition(start);
         if (lengthPlusOne != Kryo.NULL) {
-            Bounds.check(lengthPlusOne - 1, left, type.getName());
+            if (lengthPlusOne - 1 < 0 || lengthPlusOne - 1 > left) { // the class name only on the error path: getName() is not free
+                Bounds.check(lengthPlusOne - 1, left, type.getName());
+            }
         }
         return array.read(kryo, input, type);
     }
