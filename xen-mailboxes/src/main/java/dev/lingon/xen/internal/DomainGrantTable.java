@@ -64,7 +64,8 @@ final class DomainGrantTable implements GrantTable {
     private final ArrayDeque<Integer> freeHandles = new ArrayDeque<>();
     private int activeMappings;
 
-    private record Maptrack(DomainGrantTable granter, int ref, boolean readonly) {
+    /** A mapping this domain holds: whose grant, and the frame it pinned (its page reference). */
+    private record Maptrack(DomainGrantTable granter, int ref, boolean readonly, int frame) {
     }
 
     DomainGrantTable(InProcessDomain self, InProcessHypervisor hv, int maxFrames) {
@@ -72,19 +73,23 @@ final class DomainGrantTable implements GrantTable {
         this.hv = hv;
         this.maxFrames = maxFrames;
         synchronized (guestLock) {
-            growLocked();
+            growLocked().orThrow();
         }
     }
 
     // ---------------------------------------------------------------- guest side
 
-    /** Adds one grant frame; caller holds guestLock. False at the maximum. */
-    private boolean growLocked() {
+    /** Adds one grant frame; caller holds guestLock. ENOSPC at the maximum, ENOMEM when no memory backs it. */
+    private Result<Void> growLocked() {
         MemorySegment[] old = frames;
         if (old.length >= maxFrames) {
-            return false;
+            return Result.err(Errno.ENOSPC, "grant table of dom" + self.domid() + " is full (" + maxFrames + " frames)");
         }
-        MemorySegment frame = self.memoryImpl().hypervisorPage();
+        Result<MemorySegment> backed = self.pages().grantFrame(old.length);
+        if (backed instanceof Result.Err<MemorySegment> err) {
+            return Result.err(err.errno(), err.detail());
+        }
+        MemorySegment frame = backed.orThrow();
         MemorySegment[] next = java.util.Arrays.copyOf(old, old.length + 1);
         next[old.length] = frame;
         synchronized (this) {
@@ -96,7 +101,7 @@ final class DomainGrantTable implements GrantTable {
         for (int ref = first; ref < next.length * ENTRIES_PER_FRAME; ref++) {
             freeRefs.addLast(ref);
         }
-        return true;
+        return Result.ok();
     }
 
     private MemorySegment frameOf(MemorySegment[] fs, int ref) {
@@ -114,8 +119,8 @@ final class DomainGrantTable implements GrantTable {
         }
         synchronized (guestLock) {
             retryDeferredLocked();
-            if (freeRefs.isEmpty() && !growLocked()) {
-                return Result.err(Errno.ENOSPC, "grant table of dom" + self.domid() + " is full (" + maxFrames + " frames)");
+            if (freeRefs.isEmpty() && growLocked() instanceof Result.Err<Void> err) {
+                return Result.err(err.errno(), err.detail());
             }
             int ref = freeRefs.pollFirst();
             MemorySegment f = frameOf(frames, ref);
@@ -339,14 +344,14 @@ final class DomainGrantTable implements GrantTable {
         if (frame < 0) {
             return new MapResult.Refused(GntStatus.of((int) frame));
         }
-        MemorySegment page = granter.memoryImpl().pageOrNull((int) frame);
+        MemorySegment page = granter.memoryImpl().retainForeign((int) frame);
         if (page == null) {
             gt.unpin(ref, readonly);
             return new MapResult.Refused(GntStatus.GNTST_general_error);
         }
         int handle;
         synchronized (maptrack) {
-            Maptrack m = new Maptrack(gt, ref, readonly);
+            Maptrack m = new Maptrack(gt, ref, readonly, (int) frame);
             if (freeHandles.isEmpty()) {
                 handle = handles.size();
                 handles.add(m);
@@ -378,6 +383,7 @@ final class DomainGrantTable implements GrantTable {
             freeHandles.addLast(handle);
             activeMappings--;
         }
+        m.granter().self.memoryImpl().releaseForeign(m.frame());
         m.granter().unpin(m.ref(), m.readonly());
         return GntStatus.GNTST_okay;
     }
@@ -390,9 +396,10 @@ final class DomainGrantTable implements GrantTable {
     }
 
     /** A claimed side of a copy: the page and how to let go of it. */
-    private record Claim(MemorySegment page, DomainGrantTable pinnedIn, int ref, boolean readonly) {
+    private record Claim(MemorySegment page, DomainGrantTable pinnedIn, int ref, boolean readonly, int frame) {
         void release() {
             if (pinnedIn != null) {
+                pinnedIn.self.memoryImpl().releaseForeign(frame);
                 pinnedIn.unpin(ref, readonly);
             }
         }
@@ -460,18 +467,18 @@ final class DomainGrantTable implements GrantTable {
             if (frame < 0) {
                 return GntStatus.of((int) frame);
             }
-            MemorySegment page = d.memoryImpl().pageOrNull((int) frame);
+            MemorySegment page = d.memoryImpl().retainForeign((int) frame);
             if (page == null) {
                 gt.unpin(p.refOrFrame(), readonly);
                 return GntStatus.GNTST_general_error;
             }
-            return new Claim(page, gt, p.refOrFrame(), readonly);
+            return new Claim(page, gt, p.refOrFrame(), readonly, (int) frame);
         }
         MemorySegment page = d.memoryImpl().pageOrNull(p.refOrFrame());
         if (page == null) {
             return GntStatus.GNTST_bad_page;
         }
-        return new Claim(page, null, 0, readonly);
+        return new Claim(page, null, 0, readonly, 0);
     }
 
     // ---------------------------------------------------------------- unmap notify
