@@ -1,0 +1,137 @@
+package dev.lingon.xen.remote;
+
+import dev.lingon.xen.api.DomId;
+import dev.lingon.xen.api.Errno;
+import dev.lingon.xen.api.EventChannels;
+import dev.lingon.xen.api.EvtchnStatus;
+import dev.lingon.xen.api.Result;
+import dev.lingon.xen.layout.SharedInfoLayout;
+
+import java.util.function.IntConsumer;
+
+/**
+ * A remote domain's event channels: port operations are hypercalls to dom0 (which keeps the port
+ * tables and checks every rule); the pending, mask, selector and {@code upcall_pending} bits are read
+ * and cleared in the domain's own shared-info page, as a guest does. {@code send} goes through dom0
+ * (see {@link RemoteXenDomain}). Thread-safe.
+ */
+final class RemoteEventChannels implements EventChannels {
+    private final RemoteXenDomain d;
+
+    RemoteEventChannels(RemoteXenDomain d) {
+        this.d = d;
+    }
+
+    @Override
+    public Result<Integer> allocUnbound(int dom, int remoteDomid) {
+        return d.value(new Request.AllocUnbound(dom, remoteDomid));
+    }
+
+    @Override
+    public Result<Integer> bindInterdomain(int remoteDomid, int remotePort) {
+        return d.value(new Request.BindInterdomain(remoteDomid, remotePort));
+    }
+
+    @Override
+    public Result<Integer> bindVirq(int virq, int vcpu) {
+        return d.value(new Request.BindVirq(virq, vcpu));
+    }
+
+    @Override
+    public Result<Integer> bindIpi(int vcpu) {
+        return d.value(new Request.BindIpi(vcpu));
+    }
+
+    @Override
+    public Errno send(int port) {
+        return d.rc(new Request.Send(port));
+    }
+
+    @Override
+    public Errno close(int port) {
+        return d.rc(new Request.Close(port));
+    }
+
+    @Override
+    public Result<EvtchnStatus> status(int port) {
+        return status(DomId.DOMID_SELF, port);
+    }
+
+    @Override
+    public Result<EvtchnStatus> status(int dom, int port) {
+        Request req = new Request.Status(dom, port);
+        Reply r = d.client().call(req);
+        return switch (r) {
+            case Reply.PortStatus s -> Result.ok(s.status());
+            case Reply.Rc rc when !rc.errno().isOk() -> Result.err(rc.errno(), rc.detail());
+            default -> throw d.unexpected(req, r);
+        };
+    }
+
+    @Override
+    public Errno bindVcpu(int port, int vcpu) {
+        return d.rc(new Request.BindVcpu(port, vcpu));
+    }
+
+    /** The mask bit is the guest's: a plain write to its own shared-info page, no hypercall (as in Xen). */
+    @Override
+    public Errno mask(int port) {
+        if (port < 0 || port >= SharedInfoLayout.NR_CHANNELS) {
+            return Errno.EINVAL;
+        }
+        d.sharedInfoPage().setMask(port);
+        return Errno.OK;
+    }
+
+    /** A hypercall: dom0 clears the bit and, if the port is still pending, re-raises it and rings the vCPU's doorbell. */
+    @Override
+    public Errno unmask(int port) {
+        return d.rc(new Request.Unmask(port));
+    }
+
+    @Override
+    public Errno reset(int dom) {
+        return d.rc(new Request.Reset(dom));
+    }
+
+    @Override
+    public boolean isPending(int port) {
+        checkRange(port);
+        return d.sharedInfoPage().isPending(port);
+    }
+
+    @Override
+    public boolean isMasked(int port) {
+        checkRange(port);
+        return d.sharedInfoPage().isMasked(port);
+    }
+
+    @Override
+    public boolean testAndClearPending(int port) {
+        checkRange(port);
+        return d.sharedInfoPage().testAndClearPending(port);
+    }
+
+    @Override
+    public int drainPending(int vcpu, IntConsumer handler) {
+        d.checkVcpu(vcpu);
+        return d.sharedInfoPage().drain(vcpu, handler);
+    }
+
+    @Override
+    public boolean upcallPending(int vcpu) {
+        d.checkVcpu(vcpu);
+        return d.sharedInfoPage().peekUpcallPending(vcpu);
+    }
+
+    @Override
+    public int maxPorts() {
+        return SharedInfoLayout.NR_CHANNELS;
+    }
+
+    private static void checkRange(int port) {
+        if (port < 0 || port >= SharedInfoLayout.NR_CHANNELS) {
+            throw new IllegalArgumentException("port " + port + " is outside 0.." + (SharedInfoLayout.NR_CHANNELS - 1));
+        }
+    }
+}

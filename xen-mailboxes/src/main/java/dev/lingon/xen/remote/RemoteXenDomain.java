@@ -1,0 +1,466 @@
+package dev.lingon.xen.remote;
+
+import dev.lingon.xen.api.DomainHandle;
+import dev.lingon.xen.api.DomainState;
+import dev.lingon.xen.api.Errno;
+import dev.lingon.xen.api.EventChannels;
+import dev.lingon.xen.api.GrantTable;
+import dev.lingon.xen.api.Hypervisor;
+import dev.lingon.xen.api.Memory;
+import dev.lingon.xen.api.Result;
+import dev.lingon.xen.api.Sched;
+import dev.lingon.xen.api.ShutdownReason;
+import dev.lingon.xen.api.XenDomain;
+import dev.lingon.xen.api.XenStore;
+import dev.lingon.xen.internal.SharedInfoPage;
+import dev.lingon.xen.internal.store.XsReply;
+import dev.lingon.xen.internal.store.XsWireCodec;
+import dev.lingon.xen.layout.DomainFileLayout;
+import dev.lingon.xen.layout.SharedInfoLayout;
+import dev.lingon.xen.shm.Doorbell;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A domain seen from inside its own process, in the process backend: the {@link XenDomain} a domain's
+ * kernel uses when dom0's hypervisor lives in another process. Built from the {@link LaunchTicket} dom0
+ * gave the process ({@link #fromEnvironment()} in a real domain process, {@link #connect} in tests).
+ *
+ * <p>Two planes, as under Xen:
+ * <ul>
+ *   <li><b>Control hypercalls</b> — alloc/bind/close/unmask/status of event channels, grant, end, map,
+ *   unmap and copy of grants, memory reservation, XenStore, domain info, shutdown — are calls over the
+ *   hypercall socket ({@link HypercallLayout}). dom0 carries each one out on this domain's own
+ *   dom0-side {@code XenDomain}, so every permission check of the hypervisor applies, and the answers
+ *   come back as the same {@link Result}s, errnos and {@code GNTST_*} codes as in one JVM.</li>
+ *   <li><b>Hot paths</b> stay in this process, on the domain's shared-memory file
+ *   ({@link DomainFileLayout}), which it maps whole: the pending and mask bits, selector words and
+ *   {@code upcall_pending} of its shared-info page ({@code isPending}, {@code drainPending},
+ *   {@code mask}, {@code upcallPending}); its own pages; {@code SCHEDOP_block} and
+ *   {@code SCHEDOP_poll}, which sleep on the vCPU doorbells of its file with no round trip through
+ *   dom0 (whoever raises one of its ports rings the doorbell, {@link DomainFileEvents}). A mapped
+ *   grant is the one page of the granter's file that dom0 named when it authorised the map.</li>
+ * </ul>
+ *
+ * <p><b>{@code EVTCHNOP_send} goes through dom0.</b> dom0 resolves the peer port, raises it in the
+ * peer's file and rings the peer's doorbell: one round trip per send (tens of microseconds), but no
+ * domain needs another domain's file mapped and every send passes the hypervisor's checks and its fault
+ * interceptor. The direct path — read the peer from the port-state mirror of this domain's file, raise in
+ * the peer's file with {@link DomainFileEvents#raise} — needs dom0 to authorise a mapping of the peer's
+ * file (its shared-info and doorbell pages) at bind time; it is not built yet.
+ *
+ * <p>If the link to dom0 goes down (dom0 died, or closed the connection), every later control call
+ * throws {@link Dom0LinkException}, blocked vCPUs return {@link dev.lingon.xen.api.Wake#SHUTDOWN} and
+ * {@link #state()} answers {@link DomainState#DYING}: the domain's kernel must stop its process.
+ *
+ * <p>Thread-safe: every vCPU thread of the domain may call it.
+ */
+public final class RemoteXenDomain implements XenDomain, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(RemoteXenDomain.class);
+
+    private final HypercallClient client;
+    private final PageMapper mapper;
+    private final PageMapper.Mapping own;
+    private final MemorySegment file;
+    private final SharedInfoPage si;
+    private final Doorbell[] bells;
+    private final DomainHandle handle;
+    private final int vcpus;
+    private final int maxPages;
+    private final int maxGrantFrames;
+
+    private volatile String name;
+    private volatile DomainState lastState;
+
+    private final RemoteEventChannels evtchn;
+    private final RemoteGrantTable gnttab;
+    private final RemoteMemory memory;
+    private final RemoteSched sched;
+    private final Map<Integer, RemoteXenStore> stores = new ConcurrentHashMap<>();
+    private volatile RemoteXenStore store;
+    /** Delivers watch events in order, off the link's reader thread, so a listener may call back into the store. */
+    private final ExecutorService watchDelivery;
+    /** vCPU threads inside block, poll or checkpoint: the own file stays mapped until they are out. */
+    private final AtomicInteger inSched = new AtomicInteger();
+    private volatile boolean closed;
+
+    private RemoteXenDomain(HypercallClient client, PageMapper mapper, DomainHandle handle) {
+        this.client = client;
+        this.mapper = mapper;
+        Reply.Welcome w = client.welcome();
+        // The generation is the ticket's: dom0 accepted the hello only for that incarnation.
+        this.handle = handle;
+        this.vcpus = w.vcpus();
+        this.maxPages = w.maxPages();
+        this.maxGrantFrames = w.maxGrantFrames();
+        this.name = w.name();
+        this.lastState = w.state();
+        this.own = mapper.mapOwn(Path.of(w.file()));
+        this.file = own.segment();
+        long need = DomainFileLayout.fileSize(maxGrantFrames, maxPages);
+        if (file.byteSize() < need) {
+            own.close();
+            throw new IllegalStateException("the domain file " + w.file() + " is " + file.byteSize() + " bytes, but a domain of "
+                    + maxGrantFrames + " grant frames and " + maxPages + " pages needs " + need);
+        }
+        this.si = new SharedInfoPage(file.asSlice((long) DomainFileLayout.SHARED_INFO_PAGE * DomainFileLayout.PAGE_SIZE,
+                SharedInfoLayout.PAGE_SIZE));
+        this.bells = new Doorbell[vcpus];
+        for (int v = 0; v < vcpus; v++) {
+            bells[v] = DomainFileEvents.doorbell(file, v);
+        }
+        this.evtchn = new RemoteEventChannels(this);
+        this.gnttab = new RemoteGrantTable(this);
+        this.memory = new RemoteMemory(this);
+        this.sched = new RemoteSched(this);
+        this.watchDelivery = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("lingon-watch-events-dom" + w.domid()).factory());
+    }
+
+    /**
+     * Connects to dom0 with {@code ticket} and maps the domain's pages through {@code mapper}
+     * ({@link ShmPageMapper#INSTANCE} in a real domain process).
+     * @throws Dom0LinkException when dom0 cannot be reached or refuses the ticket
+     */
+    public static RemoteXenDomain connect(LaunchTicket ticket, PageMapper mapper) {
+        return connect(ticket, mapper, HypercallClient.DEFAULT_CALL_TIMEOUT);
+    }
+
+    /** As {@link #connect(LaunchTicket, PageMapper)}, giving up on a call dom0 does not answer within {@code callTimeout}. */
+    public static RemoteXenDomain connect(LaunchTicket ticket, PageMapper mapper, Duration callTimeout) {
+        Objects.requireNonNull(mapper, "mapper");
+        HypercallClient c = HypercallClient.connect(ticket, callTimeout);
+        RemoteXenDomain d;
+        try {
+            d = new RemoteXenDomain(c, mapper, ticket.handle());
+        } catch (RuntimeException e) {
+            c.close();
+            throw e;
+        }
+        c.onPush(d::onPush);
+        c.onDown(d::onLinkDown);
+        return d;
+    }
+
+    /** The domain this process was launched as, from the ticket dom0 put in its environment, mapping pages from shared memory. */
+    public static RemoteXenDomain fromEnvironment() {
+        return connect(LaunchTicket.fromEnvironment(System.getenv()), ShmPageMapper.INSTANCE);
+    }
+
+    // ---------------------------------------------------------------- XenDomain
+
+    @Override
+    public DomainHandle handle() {
+        return handle;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public int vcpus() {
+        return vcpus;
+    }
+
+    @Override
+    public EventChannels evtchn() {
+        return evtchn;
+    }
+
+    @Override
+    public GrantTable gnttab() {
+        return gnttab;
+    }
+
+    @Override
+    public Memory memory() {
+        return memory;
+    }
+
+    @Override
+    public Sched sched() {
+        return sched;
+    }
+
+    @Override
+    public XenStore store() {
+        RemoteXenStore s = store;
+        if (s == null) {
+            synchronized (this) {
+                s = store;
+                if (s == null) {
+                    s = openStoreConnection();
+                    store = s;
+                }
+            }
+        }
+        return s;
+    }
+
+    @Override
+    public XenStore openStore() {
+        return openStoreConnection();
+    }
+
+    private RemoteXenStore openStoreConnection() {
+        Reply r = client.call(new Request.XsOpen());
+        if (!(r instanceof Reply.Value v) || v.errno() != Errno.OK) {
+            throw unexpected(new Request.XsOpen(), r);
+        }
+        RemoteXenStore s = new RemoteXenStore(this, (int) v.value());
+        stores.put(s.conn(), s);
+        return s;
+    }
+
+    @Override
+    public MemorySegment sharedInfo() {
+        return si.segment();
+    }
+
+    /**
+     * The domain's state as dom0 sees it ({@code XEN_DOMCTL_getdomaininfo}); {@link DomainState#DYING}
+     * once the link to dom0 is down, because a domain that cannot reach dom0 must stop.
+     */
+    @Override
+    public DomainState state() {
+        if (!client.isUp()) {
+            return DomainState.DYING;
+        }
+        try {
+            Reply r = client.call(new Request.GetDomainInfo());
+            if (r instanceof Reply.DomainInfo info) {
+                noteInfo(info);
+                return info.state();
+            }
+            throw unexpected(new Request.GetDomainInfo(), r);
+        } catch (Dom0LinkException e) {
+            return DomainState.DYING;
+        }
+    }
+
+    /**
+     * A domain process holds no hypervisor: dom0 does. Toolstack operations ({@code createDomain},
+     * {@code destroy} …) are dom0's.
+     * @throws UnsupportedOperationException always
+     */
+    @Override
+    public Hypervisor hypervisor() {
+        throw new UnsupportedOperationException(handle() + " runs in its own process: the hypervisor and its toolstack"
+                + " operations live in dom0, reachable only through this domain's hypercalls");
+    }
+
+    /** Whether the link to dom0 is up. */
+    public boolean isConnected() {
+        return client.isUp();
+    }
+
+    /** Drops the link to dom0 (dom0 treats that as this domain's end), stops blocked vCPUs and unmaps the pages. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (RemoteXenStore s : stores.values()) {
+            s.closeLocally();
+        }
+        client.close();
+        kickAll();
+        watchDelivery.shutdown();
+        gnttab.unmapAllLocally();
+        // A vCPU still inside a doorbell wait touches the file when it wakes; unmap only once they are out.
+        long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (inSched.get() > 0 && System.nanoTime() - giveUp < 0) {
+            kickAll();
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        }
+        if (inSched.get() == 0) {
+            own.close();
+        } else {
+            log.warn("{}: {} vCPU threads are still inside SCHEDOP_block/poll; leaving the domain file mapped", handle(), inSched.get());
+        }
+    }
+
+    // ---------------------------------------------------------------- for the parts
+
+    HypercallClient client() {
+        return client;
+    }
+
+    PageMapper mapper() {
+        return mapper;
+    }
+
+    MemorySegment file() {
+        return file;
+    }
+
+    SharedInfoPage sharedInfoPage() {
+        return si;
+    }
+
+    Doorbell doorbell(int vcpu) {
+        checkVcpu(vcpu);
+        return bells[vcpu];
+    }
+
+    int maxPages() {
+        return maxPages;
+    }
+
+    int maxGrantFrames() {
+        return maxGrantFrames;
+    }
+
+    AtomicInteger inSched() {
+        return inSched;
+    }
+
+    void checkVcpu(int vcpu) {
+        if (vcpu < 0 || vcpu >= vcpus) {
+            throw new IllegalArgumentException(handle() + " has no vCPU " + vcpu);
+        }
+    }
+
+    /** The last state dom0 told (welcome or push); no call. */
+    DomainState lastState() {
+        return client.isUp() && !closed ? lastState : DomainState.DYING;
+    }
+
+    /** Whether vCPUs must stop running guest code: shut down, crashed, dying, or cut off from dom0. */
+    boolean stopping() {
+        return switch (lastState()) {
+            case SHUTDOWN, CRASHED, DYING -> true;
+            default -> false;
+        };
+    }
+
+    boolean paused() {
+        return lastState() == DomainState.PAUSED;
+    }
+
+    void kickAll() {
+        if (closed && inSched.get() == 0) {
+            return;
+        }
+        for (Doorbell b : bells) {
+            b.ring();
+        }
+    }
+
+    void forgetStore(RemoteXenStore s) {
+        stores.remove(s.conn(), s);
+        if (store == s) {
+            store = null;
+        }
+    }
+
+    void deliverWatchEvent(Runnable r) {
+        try {
+            watchDelivery.execute(r);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // The domain is closing; its watches go with it.
+        }
+    }
+
+    /** A call that answers REPLY_RC. */
+    Errno rc(Request request) {
+        Reply r = client.call(request);
+        return switch (r) {
+            case Reply.Rc rc -> rc.errno();
+            default -> throw unexpected(request, r);
+        };
+    }
+
+    /** A call that answers REPLY_VALUE, as a port, ref, frame or count. */
+    Result<Integer> value(Request request) {
+        Reply r = client.call(request);
+        return switch (r) {
+            case Reply.Value v -> v.errno() == Errno.OK ? Result.ok((int) v.value()) : Result.err(v.errno(), v.detail());
+            default -> throw unexpected(request, r);
+        };
+    }
+
+    /** A call that answers a REPLY_VALUE that cannot fail. */
+    int count(Request request) {
+        return value(request).orThrow();
+    }
+
+    /**
+     * The exception for a reply that is not a result: dom0 judged the call a misuse (thrown as dom0's
+     * hypervisor threw it), could not carry it out, or answered with a reply of the wrong kind.
+     */
+    RuntimeException unexpected(Request request, Reply r) {
+        return switch (r) {
+            case Reply.Misuse m when m.illegalState() -> new IllegalStateException(m.message());
+            case Reply.Misuse m -> new IllegalArgumentException(m.message());
+            case Reply.Failed f -> new IllegalStateException("dom0 could not carry out " + request.describe() + ": " + f.message());
+            default -> new Dom0LinkException("dom0 answered " + request.describe() + " of " + handle() + " with "
+                    + HypercallLayout.replyName(r.kind()) + ", which is not an answer to it: " + r);
+        };
+    }
+
+    // ---------------------------------------------------------------- pushes
+
+    private void onPush(Reply r) {
+        switch (r) {
+            case Reply.DomainInfo info -> {
+                noteInfo(info);
+                // A vCPU waiting in block, poll or checkpoint must look again: it may have to stop or resume.
+                kickAll();
+            }
+            case Reply.XsMessage m -> {
+                RemoteXenStore s = stores.get(m.conn());
+                if (s == null) {
+                    log.debug("{}: watch event for closed XenStore connection {}", handle(), m.conn());
+                    return;
+                }
+                var decoded = XsWireCodec.decodeFrame(ByteBuffer.wrap(m.messageNoCopy()));
+                if (decoded instanceof XsWireCodec.Decoded.Complete c
+                        && XsWireCodec.decodeReply(c.frame()) instanceof Result.Ok<XsReply>(XsReply.Event ev)) {
+                    s.enqueue(new dev.lingon.xen.api.WatchEvent(ev.path(), ev.token()));
+                } else {
+                    log.warn("{}: dom0 pushed an xs_wire message that is no watch event: {}", handle(), m);
+                }
+            }
+            default -> log.warn("{}: dom0 pushed {}, which a domain does not expect", handle(), r);
+        }
+    }
+
+    private void noteInfo(Reply.DomainInfo info) {
+        lastState = info.state();
+        name = info.name();
+    }
+
+    private void onLinkDown(String why) {
+        kickAll();
+    }
+
+    /** {@code SCHEDOP_shutdown}. */
+    void shutdown(ShutdownReason reason) {
+        Request req = new Request.Shutdown(reason);
+        Errno e = rc(req);
+        if (!e.isOk()) {
+            throw new IllegalStateException("dom0 refused " + req.describe() + " of " + handle() + ": " + e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "RemoteXenDomain[" + handle() + " " + name + "]";
+    }
+}
