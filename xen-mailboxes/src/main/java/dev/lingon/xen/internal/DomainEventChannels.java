@@ -9,6 +9,7 @@ import dev.lingon.xen.api.FaultInterceptor;
 import dev.lingon.xen.api.Hypercall;
 import dev.lingon.xen.api.Result;
 import dev.lingon.xen.api.Virq;
+import dev.lingon.xen.layout.DomainFileLayout;
 import dev.lingon.xen.layout.SharedInfoLayout;
 
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -47,6 +48,28 @@ final class DomainEventChannels implements EventChannels {
 
     private boolean portIsValid(int port) {
         return port >= 0 && port < validPorts;
+    }
+
+    /**
+     * Every change of a port's state goes through here (caller holds the event lock): the table first,
+     * then the port-state mirror in the domain's pages (release), so a process that reads the mirror
+     * never sees a state the hypervisor has not made.
+     */
+    private void setBinding(int port, Binding b) {
+        ports.set(port, b);
+        self.portStates().publish(port, portStateOf(b), b.vcpu());
+    }
+
+    /** The mirror word for a binding ({@link DomainFileLayout}); the notify vCPU goes beside it. */
+    static int portStateOf(Binding b) {
+        return switch (b) {
+            case Binding.Free x -> DomainFileLayout.portState(EvtchnState.CLOSED.value(), 0, 0);
+            case Binding.Reserved x -> DomainFileLayout.portState(EvtchnState.CLOSED.value(), 0, 0);
+            case Binding.Unbound u -> DomainFileLayout.portState(EvtchnState.UNBOUND.value(), u.remoteDomid(), 0);
+            case Binding.Interdomain i -> DomainFileLayout.portState(EvtchnState.INTERDOMAIN.value(), i.remote().domid(), i.remotePort());
+            case Binding.Virq v -> DomainFileLayout.portState(EvtchnState.VIRQ.value(), 0, v.virq());
+            case Binding.Ipi ipi -> DomainFileLayout.portState(EvtchnState.IPI.value(), 0, 0);
+        };
     }
 
     Binding binding(int port) {
@@ -99,7 +122,7 @@ final class DomainEventChannels implements EventChannels {
                 return Result.err(Errno.ENOSPC, "alloc_unbound: dom" + d.domid() + " has no free port");
             }
             int remote = remoteDomid == DomId.DOMID_SELF ? self.domid() : remoteDomid;
-            chans.ports.set(port, new Binding.Unbound(remote, 0));
+            chans.setBinding(port, new Binding.Unbound(remote, 0));
             return Result.ok(port);
         }
     }
@@ -129,8 +152,8 @@ final class DomainEventChannels implements EventChannels {
                 return Result.err(Errno.EINVAL, "bind_interdomain: port " + remotePort + " of dom" + rdom
                         + " is not unbound and reserved for dom" + self.domid());
             }
-            ports.set(port, new Binding.Interdomain(rd, remotePort, 0));
-            rchans.ports.set(remotePort, new Binding.Interdomain(self, port, u.vcpu()));
+            setBinding(port, new Binding.Interdomain(rd, remotePort, 0));
+            rchans.setBinding(remotePort, new Binding.Interdomain(self, port, u.vcpu()));
             lport = port;
         }
         // Notifications sent to the remote port while it was unbound were dropped; Xen
@@ -163,7 +186,7 @@ final class DomainEventChannels implements EventChannels {
             if (port < 0) {
                 return Result.err(Errno.ENOSPC, "bind_virq: no free port");
             }
-            ports.set(port, new Binding.Virq(virq, vcpu));
+            setBinding(port, new Binding.Virq(virq, vcpu));
             virqToPort[vcpu][virq] = port;
             return Result.ok(port);
         }
@@ -183,7 +206,7 @@ final class DomainEventChannels implements EventChannels {
             if (port < 0) {
                 return Result.err(Errno.ENOSPC, "bind_ipi: no free port");
             }
-            ports.set(port, new Binding.Ipi(vcpu));
+            setBinding(port, new Binding.Ipi(vcpu));
             return Result.ok(port);
         }
     }
@@ -272,7 +295,7 @@ final class DomainEventChannels implements EventChannels {
                 DomainEventChannels peer = i.remote().evtchnImpl();
                 // The peer keeps its pending bit but goes back to unbound, reserved for us: only we can re-bind it.
                 Binding pb = peer.ports.get(i.remotePort());
-                peer.ports.set(i.remotePort(), new Binding.Unbound(self.domid(), pb.vcpu()));
+                peer.setBinding(i.remotePort(), new Binding.Unbound(self.domid(), pb.vcpu()));
             }
             case Binding.Unbound u -> {
             }
@@ -281,7 +304,7 @@ final class DomainEventChannels implements EventChannels {
         }
         // evtchn_free: clear pending so a re-bind starts clean; the mask bit is the guest's and stays.
         self.sharedInfoPage().testAndClearPending(port);
-        ports.set(port, Binding.Free.INSTANCE);
+        setBinding(port, Binding.Free.INSTANCE);
         return Errno.OK;
     }
 
@@ -346,7 +369,7 @@ final class DomainEventChannels implements EventChannels {
             if (nb == null) {
                 return Errno.EINVAL;
             }
-            ports.set(port, nb);
+            setBinding(port, nb);
             return Errno.OK;
         }
     }

@@ -57,6 +57,12 @@ final class DomainGrantTable implements GrantTable {
     private int[] writePins = new int[0];
     /** False once the domain is destroyed: its grants can no longer be mapped. */
     private boolean alive = true;
+    /**
+     * Pins on all refs. While there is any, this table holds one reference on the domain's memory
+     * lease (see InProcessDomain), so a destroyed domain's pages stay mapped while another domain
+     * maps or copies one of them, as a mapped page outlives its granter in Xen.
+     */
+    private int totalPins;
 
     private final Object maptrack = new Object();
     private final ArrayList<Maptrack> handles = new ArrayList<>();
@@ -64,7 +70,8 @@ final class DomainGrantTable implements GrantTable {
     private final ArrayDeque<Integer> freeHandles = new ArrayDeque<>();
     private int activeMappings;
 
-    private record Maptrack(DomainGrantTable granter, int ref, boolean readonly) {
+    /** A mapping this domain holds: whose grant, and the frame it pinned (its page reference). */
+    private record Maptrack(DomainGrantTable granter, int ref, boolean readonly, int frame) {
     }
 
     DomainGrantTable(InProcessDomain self, InProcessHypervisor hv, int maxFrames) {
@@ -72,19 +79,23 @@ final class DomainGrantTable implements GrantTable {
         this.hv = hv;
         this.maxFrames = maxFrames;
         synchronized (guestLock) {
-            growLocked();
+            growLocked().orThrow();
         }
     }
 
     // ---------------------------------------------------------------- guest side
 
-    /** Adds one grant frame; caller holds guestLock. False at the maximum. */
-    private boolean growLocked() {
+    /** Adds one grant frame; caller holds guestLock. ENOSPC at the maximum, ENOMEM when no memory backs it. */
+    private Result<Void> growLocked() {
         MemorySegment[] old = frames;
         if (old.length >= maxFrames) {
-            return false;
+            return Result.err(Errno.ENOSPC, "grant table of dom" + self.domid() + " is full (" + maxFrames + " frames)");
         }
-        MemorySegment frame = self.memoryImpl().hypervisorPage();
+        Result<MemorySegment> backed = self.pages().grantFrame(old.length);
+        if (backed instanceof Result.Err<MemorySegment> err) {
+            return Result.err(err.errno(), err.detail());
+        }
+        MemorySegment frame = backed.orThrow();
         MemorySegment[] next = java.util.Arrays.copyOf(old, old.length + 1);
         next[old.length] = frame;
         synchronized (this) {
@@ -96,7 +107,7 @@ final class DomainGrantTable implements GrantTable {
         for (int ref = first; ref < next.length * ENTRIES_PER_FRAME; ref++) {
             freeRefs.addLast(ref);
         }
-        return true;
+        return Result.ok();
     }
 
     private MemorySegment frameOf(MemorySegment[] fs, int ref) {
@@ -114,8 +125,8 @@ final class DomainGrantTable implements GrantTable {
         }
         synchronized (guestLock) {
             retryDeferredLocked();
-            if (freeRefs.isEmpty() && !growLocked()) {
-                return Result.err(Errno.ENOSPC, "grant table of dom" + self.domid() + " is full (" + maxFrames + " frames)");
+            if (freeRefs.isEmpty() && growLocked() instanceof Result.Err<Void> err) {
+                return Result.err(err.errno(), err.detail());
             }
             int ref = freeRefs.pollFirst();
             MemorySegment f = frameOf(frames, ref);
@@ -270,16 +281,31 @@ final class DomainGrantTable implements GrantTable {
         if (!readonly) {
             writePins[ref]++;
         }
+        if (totalPins++ == 0 && !self.leaseMemory()) {
+            // alive implies the domain still holds its own lease; losing it here is a bug, not an outcome
+            throw new IllegalStateException("dom" + self.domid() + "'s memory was released while its grant table was alive");
+        }
         // Acquire pairs with the granter's release fence: the frame we read is the one granted.
         VarHandle.acquireFence();
         return f.get(ValueLayout.JAVA_INT, off + FRAME_OFFSET) & 0xFFFFFFFFL;
     }
 
-    /** Drops a pin and clears GTF_writing / GTF_reading when the last such pin goes. */
-    private synchronized void unpin(int ref, boolean readonly) {
-        if (pins[ref] == 0) {
-            return;
+    /**
+     * Drops a pin and clears GTF_writing / GTF_reading when the last such pin goes; the last pin of
+     * all lets go of the granter's memory lease (outside this monitor: that may unmap the pages).
+     */
+    private void unpin(int ref, boolean readonly) {
+        if (unpinLocked(ref, readonly)) {
+            self.releaseMemory();
         }
+    }
+
+    /** True when that was the last pin of all. */
+    private synchronized boolean unpinLocked(int ref, boolean readonly) {
+        if (pins[ref] == 0) {
+            return false;
+        }
+        totalPins--;
         pins[ref]--;
         if (!readonly) {
             writePins[ref]--;
@@ -289,6 +315,7 @@ final class DomainGrantTable implements GrantTable {
             MemorySegment f = frameOf(frames, ref);
             INT.getAndBitwiseAnd(f, offsetIn(ref) + COMBO_OFFSET, ~clear);
         }
+        return totalPins == 0;
     }
 
     private synchronized void markDead() {
@@ -339,14 +366,14 @@ final class DomainGrantTable implements GrantTable {
         if (frame < 0) {
             return new MapResult.Refused(GntStatus.of((int) frame));
         }
-        MemorySegment page = granter.memoryImpl().pageOrNull((int) frame);
+        MemorySegment page = granter.memoryImpl().retainForeign((int) frame);
         if (page == null) {
             gt.unpin(ref, readonly);
             return new MapResult.Refused(GntStatus.GNTST_general_error);
         }
         int handle;
         synchronized (maptrack) {
-            Maptrack m = new Maptrack(gt, ref, readonly);
+            Maptrack m = new Maptrack(gt, ref, readonly, (int) frame);
             if (freeHandles.isEmpty()) {
                 handle = handles.size();
                 handles.add(m);
@@ -378,6 +405,7 @@ final class DomainGrantTable implements GrantTable {
             freeHandles.addLast(handle);
             activeMappings--;
         }
+        m.granter().self.memoryImpl().releaseForeign(m.frame());
         m.granter().unpin(m.ref(), m.readonly());
         return GntStatus.GNTST_okay;
     }
@@ -390,9 +418,10 @@ final class DomainGrantTable implements GrantTable {
     }
 
     /** A claimed side of a copy: the page and how to let go of it. */
-    private record Claim(MemorySegment page, DomainGrantTable pinnedIn, int ref, boolean readonly) {
+    private record Claim(MemorySegment page, DomainGrantTable pinnedIn, int ref, boolean readonly, int frame) {
         void release() {
             if (pinnedIn != null) {
+                pinnedIn.self.memoryImpl().releaseForeign(frame);
                 pinnedIn.unpin(ref, readonly);
             }
         }
@@ -460,18 +489,18 @@ final class DomainGrantTable implements GrantTable {
             if (frame < 0) {
                 return GntStatus.of((int) frame);
             }
-            MemorySegment page = d.memoryImpl().pageOrNull((int) frame);
+            MemorySegment page = d.memoryImpl().retainForeign((int) frame);
             if (page == null) {
                 gt.unpin(p.refOrFrame(), readonly);
                 return GntStatus.GNTST_general_error;
             }
-            return new Claim(page, gt, p.refOrFrame(), readonly);
+            return new Claim(page, gt, p.refOrFrame(), readonly, (int) frame);
         }
         MemorySegment page = d.memoryImpl().pageOrNull(p.refOrFrame());
         if (page == null) {
             return GntStatus.GNTST_bad_page;
         }
-        return new Claim(page, null, 0, readonly);
+        return new Claim(page, null, 0, readonly, 0);
     }
 
     // ---------------------------------------------------------------- unmap notify

@@ -17,33 +17,51 @@ import dev.lingon.xen.api.XenDomain;
 import dev.lingon.xen.api.XenStore;
 import dev.lingon.xen.api.FaultInterceptor;
 
+import dev.lingon.xen.layout.DomainFileLayout;
+
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One domain of the in-process hypervisor: its shared-info page, event channels, grant table,
- * memory and vCPUs. A vCPU here is a slot that at most one thread occupies while it blocks, polls or
- * waits out a pause; the thread that raises an event unparks it (Xen's {@code vcpu_kick}).
+ * memory and vCPUs, all on pages from its {@link PageSource}. A vCPU here is a slot that at most one
+ * thread occupies while it blocks, polls or waits out a pause; the thread that raises an event wakes
+ * it (Xen's {@code vcpu_kick}) through the source's {@link VcpuWakeups}: an unpark, or a doorbell
+ * ring that a thread in another process could equally have rung.
  *
- * <p>No lost wake-up: a waiter publishes itself (volatile write) and then re-reads the condition
- * (volatile read); a raiser sets the condition (atomic read-modify-write) and then reads the waiter
- * (volatile read). With sequentially consistent volatile accesses one of the two sees the other.
+ * <p>No lost wake-up: every wake condition (pending bits, upcall_pending, the kicked word, the run
+ * state) is made true with a volatile or atomic write before the wake, and the sleeper re-checks it
+ * after making itself findable (see {@link VcpuWakeups}).
+ *
+ * <p>Memory lease: the domain's pages are unmapped ({@link PageSource#release}) once nobody uses them.
+ * Holders: the domain itself until it is destroyed, its grant table while another domain pins one of
+ * its grants, and, where release really unmaps (files), every SCHEDOP call in progress, so a vCPU
+ * woken by the destruction leaves its doorbell before the page goes. A call that finds the lease gone
+ * answers as for a dead domain. Arena pages are never unmapped under a thread (the GC frees them), so
+ * there SCHEDOP calls skip the lease and its contended atomics.
  */
 final class InProcessDomain implements XenDomain, Sched {
     private final InProcessHypervisor hv;
     private final DomainHandle handle;
     private final DomainConfig config;
     private final long createdAt;
+    private final PageSource pages;
     private final DomainMemory memory;
     private final SharedInfoPage sharedInfo;
+    private final VcpuPage vcpuPage;
+    private final PortStateMirror portStates;
+    private final VcpuWakeups wakeups;
+    private final EventDelivery events;
     private final DomainEventChannels evtchn;
     private final DomainGrantTable gnttab;
     private final Vcpu[] vcpus;
-    /** Bit v set while vCPU v polls ({@code d->poll_mask}). */
-    private final AtomicLong pollMask = new AtomicLong();
     private final AtomicInteger blockedVcpus = new AtomicInteger();
+    /** Holders of the memory lease (see the class comment); the pages go when it drops to 0. */
+    private final AtomicInteger leaseHolders = new AtomicInteger(1);
+    private final Runnable onMemoryReleased;
+    /** Whether SCHEDOP calls must hold the lease: only where releasing it unmaps pages under them. */
+    private final boolean callsLeaseMemory;
 
     private volatile boolean paused;
     /** Null while live; SHUTDOWN, CRASHED or DYING after. */
@@ -53,33 +71,40 @@ final class InProcessDomain implements XenDomain, Sched {
 
     private static final class Vcpu {
         final int id;
-        final java.util.concurrent.atomic.AtomicReference<Thread> waiter = new java.util.concurrent.atomic.AtomicReference<>();
-        volatile int[] pollPorts;
-        /**
-         * Set by {@code vcpu_kick}: a blocked vCPU returns from SCHEDOP_block once kicked, even if
-         * another vCPU's scan consumed the event that caused the kick before this one looked. Cleared
-         * when a block begins, since kicking a running vCPU leaves nothing behind in Xen.
-         */
-        final java.util.concurrent.atomic.AtomicBoolean kicked = new java.util.concurrent.atomic.AtomicBoolean();
+        /** The thread occupying the vCPU while it blocks, polls or waits in a checkpoint. */
+        final AtomicReference<Thread> waiter = new AtomicReference<>();
 
         Vcpu(int id) {
             this.id = id;
         }
     }
 
-    InProcessDomain(InProcessHypervisor hv, DomainHandle handle, DomainConfig config, long createdAt) {
+    /**
+     * @param pages            the domain's pages (and so its wake-ups)
+     * @param onMemoryReleased runs once the pages are unmapped, on the thread that let go of the lease last
+     */
+    InProcessDomain(InProcessHypervisor hv, DomainHandle handle, DomainConfig config, long createdAt, PageSource pages,
+                    Runnable onMemoryReleased) {
         this.hv = hv;
         this.handle = handle;
         this.config = config;
         this.createdAt = createdAt;
-        this.memory = new DomainMemory(config.maxPages());
-        this.sharedInfo = new SharedInfoPage(memory.hypervisorPage());
+        this.pages = pages;
+        this.onMemoryReleased = onMemoryReleased;
+        this.callsLeaseMemory = pages.unmapsOnRelease();
+        this.memory = new DomainMemory(pages, config.maxPages());
+        this.sharedInfo = new SharedInfoPage(pages.sharedInfoPage());
+        this.vcpuPage = new VcpuPage(pages.vcpuPage());
+        this.portStates = new PortStateMirror(pages.portStatePages());
+        this.wakeups = pages.wakeups();
+        this.events = new EventDelivery(sharedInfo, vcpuPage, wakeups, config.vcpus());
         this.vcpus = new Vcpu[config.vcpus()];
         for (int v = 0; v < vcpus.length; v++) {
             vcpus[v] = new Vcpu(v);
             // Xen starts vCPUs with upcalls masked until the guest is ready for them.
             sharedInfo.setUpcallMask(v, true);
         }
+        publishRunState();
         this.evtchn = new DomainEventChannels(this, hv, config.vcpus());
         this.gnttab = new DomainGrantTable(this, hv, config.maxGrantFrames());
     }
@@ -177,6 +202,62 @@ final class InProcessDomain implements XenDomain, Sched {
         return sharedInfo;
     }
 
+    PageSource pages() {
+        return pages;
+    }
+
+    PortStateMirror portStates() {
+        return portStates;
+    }
+
+    /** Whether a thread sleeps on (or is committed to sleeping on) this vCPU now. */
+    boolean isVcpuSleeping(int vcpu) {
+        return wakeups.isSleeping(vcpu);
+    }
+
+    // ---------------------------------------------------------------- memory lease
+
+    /** Takes a reference on the memory lease; false once the pages are gone. */
+    boolean leaseMemory() {
+        while (true) {
+            int n = leaseHolders.get();
+            if (n == 0) {
+                return false;
+            }
+            if (leaseHolders.compareAndSet(n, n + 1)) {
+                return true;
+            }
+        }
+    }
+
+    /** A SCHEDOP call enters: false if the pages are gone (answer as for a dead domain). */
+    private boolean enterCall() {
+        return !callsLeaseMemory || leaseMemory();
+    }
+
+    /** A SCHEDOP call that {@link #enterCall entered} leaves. */
+    private void leaveCall() {
+        if (callsLeaseMemory) {
+            releaseMemory();
+        }
+    }
+
+    /** Drops a reference; the last one unmaps the pages. */
+    void releaseMemory() {
+        int n = leaseHolders.decrementAndGet();
+        if (n == 0) {
+            pages.release();
+            onMemoryReleased.run();
+        } else if (n < 0) {
+            throw new IllegalStateException("dom" + domid() + "'s memory lease was released once too often");
+        }
+    }
+
+    /** Whether the pages are still mapped (for the hypervisor's close and for tests). */
+    boolean isMemoryMapped() {
+        return leaseHolders.get() > 0;
+    }
+
     @Override
     public DomainState state() {
         DomainState t = terminal;
@@ -215,57 +296,33 @@ final class InProcessDomain implements XenDomain, Sched {
 
     /** {@code evtchn_port_set_pending} on this domain, then wake a blocked or polling vCPU. */
     void raise(int port, int vcpu) {
-        SharedInfoPage.Raise r = sharedInfo.raise(port, vcpu);
-        if (r == SharedInfoPage.Raise.MERGED) {
-            return;
-        }
-        if (r == SharedInfoPage.Raise.KICK) {
-            kick(vcpu);
-        }
-        if (pollMask.get() != 0) {
-            checkPollers(port);
+        try {
+            events.raise(port, vcpu);
+        } catch (IllegalStateException e) {
+            // A send that read its binding just before this domain was destroyed may arrive after the
+            // pages went: the event is lost with the domain, as in Xen. Anything else is a bug.
+            if (isMemoryMapped() || terminal != DomainState.DYING) {
+                throw e;
+            }
         }
     }
 
-    /** {@code vcpu_kick}: unpark the thread waiting on this vCPU, if any. */
+    /** {@code vcpu_kick}: the kicked word, then wake the vCPU's thread. */
     void kick(int vcpu) {
-        Vcpu v = vcpus[vcpu];
-        v.kicked.set(true);
-        Thread t = v.waiter.get();
-        if (t != null) {
-            LockSupport.unpark(t);
-        }
+        events.kick(vcpu);
     }
 
-    /** {@code evtchn_check_pollers}: wake every vCPU polling on this port. */
-    private void checkPollers(int port) {
-        long mask = pollMask.get();
-        while (mask != 0) {
-            int v = Long.numberOfTrailingZeros(mask);
-            mask &= mask - 1;
-            Vcpu vc = vcpus[v];
-            int[] ps = vc.pollPorts;
-            if (ps != null) {
-                for (int p : ps) {
-                    if (p == port) {
-                        Thread t = vc.waiter.get();
-                        if (t != null) {
-                            LockSupport.unpark(t);
-                        }
-                        break;
-                    }
-                }
-            }
-        }
-    }
-
-    private void kickAll() {
-        for (Vcpu v : vcpus) {
-            Thread t = v.waiter.get();
-            if (t != null) {
-                LockSupport.unpark(t);
-            }
-        }
+    /** The run state in the vCPU page, for processes that map it; written before the wake-ups that announce it. */
+    private void publishRunState() {
+        DomainState t = terminal;
+        int term = t == null ? DomainFileLayout.RUN_LIVE
+                : switch (t) {
+                    case SHUTDOWN -> DomainFileLayout.RUN_SHUTDOWN;
+                    case CRASHED -> DomainFileLayout.RUN_CRASHED;
+                    default -> DomainFileLayout.RUN_DYING;
+                };
+        ShutdownReason r = shutdownReason;
+        vcpuPage.publishRunState(DomainFileLayout.runState(paused, term, r == null ? 0 : r.code()));
     }
 
     // ---------------------------------------------------------------- Sched
@@ -302,14 +359,25 @@ final class InProcessDomain implements XenDomain, Sched {
         if (vcpu < 0 || vcpu >= vcpus.length) {
             throw new IllegalArgumentException("dom" + domid() + " has no vCPU " + vcpu);
         }
-        // SCHEDOP_block re-enables event delivery before it decides to sleep.
-        sharedInfo.setUpcallMask(vcpu, false);
-        Vcpu v = occupy(vcpu);
-        v.kicked.set(false);
+        if (!enterCall()) {
+            return Wake.SHUTDOWN;
+        }
         try {
-            return waitFor(v, deadlineNanos, () -> v.kicked.getAndSet(false) || sharedInfo.isUpcallPending(vcpu));
+            // SCHEDOP_block re-enables event delivery before it decides to sleep.
+            sharedInfo.setUpcallMask(vcpu, false);
+            Vcpu v = occupy(vcpu);
+            // A kick that reached the running vCPU leaves nothing behind, as in Xen; one that comes
+            // during the block makes it return even if another vCPU's scan took the event first.
+            vcpuPage.clearKick(vcpu);
+            try {
+                return waitFor(v, deadlineNanos,
+                        () -> vcpuPage.takeKick(vcpu) || sharedInfo.isUpcallPending(vcpu),
+                        () -> vcpuPage.isKicked(vcpu) || sharedInfo.isUpcallPending(vcpu));
+            } finally {
+                v.waiter.set(null);
+            }
         } finally {
-            v.waiter.set(null);
+            leaveCall();
         }
     }
 
@@ -327,29 +395,41 @@ final class InProcessDomain implements XenDomain, Sched {
                 throw new IllegalArgumentException("SCHEDOP_poll: port " + p + " is out of range");
             }
         }
-        Vcpu v = occupy(vcpu);
-        int[] copy = ports.clone();
-        v.pollPorts = copy;
-        pollMask.getAndUpdate(m -> m | (1L << vcpu));
+        if (!enterCall()) {
+            return Wake.SHUTDOWN;
+        }
         try {
-            return waitFor(v, deadlineNanos, () -> {
-                for (int p : copy) {
-                    if (sharedInfo.isPending(p)) {
-                        return true;
+            Vcpu v = occupy(vcpu);
+            int[] copy = ports.clone();
+            // Xen's poll_evtchn: the port when one is polled, -1 for several (raisers then wake on any port).
+            vcpuPage.startPolling(vcpu, copy.length == 1 ? copy[0] : -1);
+            try {
+                java.util.function.BooleanSupplier anyPending = () -> {
+                    for (int p : copy) {
+                        if (sharedInfo.isPending(p)) {
+                            return true;
+                        }
                     }
-                }
-                return false;
-            });
+                    return false;
+                };
+                return waitFor(v, deadlineNanos, anyPending, anyPending);
+            } finally {
+                vcpuPage.stopPolling(vcpu);
+                v.waiter.set(null);
+            }
         } finally {
-            pollMask.getAndUpdate(m -> m & ~(1L << vcpu));
-            v.pollPorts = null;
-            v.waiter.set(null);
+            leaveCall();
         }
     }
 
-    private Wake waitFor(Vcpu v, long deadlineNanos, java.util.function.BooleanSupplier ready) {
+    /**
+     * The wait loop of block and poll. {@code ready} decides (it may consume a kick); {@code peek} is
+     * its side-effect-free twin that the sleeper re-checks before it really sleeps.
+     */
+    private Wake waitFor(Vcpu v, long deadlineNanos, java.util.function.BooleanSupplier ready, java.util.function.BooleanSupplier peek) {
         XenClock clock = hv.clock();
         boolean counted = false;
+        java.util.function.BooleanSupplier wakeUp = () -> terminal != null || (!paused && peek.getAsBoolean());
         try {
             while (true) {
                 if (terminal != null) {
@@ -369,11 +449,7 @@ final class InProcessDomain implements XenDomain, Sched {
                     counted = true;
                     blockedVcpus.incrementAndGet();
                 }
-                if (deadlineNanos == NO_DEADLINE) {
-                    LockSupport.park(this);
-                } else {
-                    LockSupport.parkNanos(this, deadlineNanos - now);
-                }
+                wakeups.sleep(v.id, wakeUp, deadlineNanos == NO_DEADLINE ? -1 : deadlineNanos - now);
             }
         } finally {
             if (counted) {
@@ -387,17 +463,24 @@ final class InProcessDomain implements XenDomain, Sched {
         if (!paused) {
             return terminal == null;
         }
-        Vcpu v = occupy(vcpu);
+        if (!enterCall()) {
+            return false;
+        }
         try {
-            while (paused && terminal == null) {
-                if (Thread.currentThread().isInterrupted()) {
-                    break;
+            Vcpu v = occupy(vcpu);
+            try {
+                while (paused && terminal == null) {
+                    if (Thread.currentThread().isInterrupted()) {
+                        break;
+                    }
+                    wakeups.sleep(vcpu, () -> !paused || terminal != null, -1);
                 }
-                LockSupport.park(this);
+                return terminal == null;
+            } finally {
+                v.waiter.set(null);
             }
-            return terminal == null;
         } finally {
-            v.waiter.set(null);
+            leaveCall();
         }
     }
 
@@ -426,14 +509,16 @@ final class InProcessDomain implements XenDomain, Sched {
             }
             shutdownReason = reason;
             terminal = reason == ShutdownReason.CRASH ? DomainState.CRASHED : DomainState.SHUTDOWN;
+            publishRunState();
         }
-        kickAll();
+        events.wakeAll();
         return true;
     }
 
     synchronized void markDying() {
         terminal = DomainState.DYING;
-        kickAll();
+        publishRunState();
+        events.wakeAll();
     }
 
     boolean setPaused(boolean p) {
@@ -442,10 +527,10 @@ final class InProcessDomain implements XenDomain, Sched {
                 return false;
             }
             paused = p;
+            publishRunState();
         }
-        if (!p) {
-            kickAll();
-        }
+        // Waking on pause too lets a vCPU in another process see the run state change at once.
+        events.wakeAll();
         return true;
     }
 

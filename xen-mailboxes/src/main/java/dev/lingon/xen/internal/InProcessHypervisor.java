@@ -17,6 +17,9 @@ import dev.lingon.xen.api.XenDomain;
 import dev.lingon.xen.api.XenStore;
 import dev.lingon.xen.api.XsPermission;
 
+import dev.lingon.xen.shm.Futex;
+import dev.lingon.xen.shm.ShmDirectory;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,9 +32,21 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 /**
- * The in-process backend: every domain lives in this JVM, pages come from off-heap arenas, and a
- * blocked vCPU is woken with park/unpark. Also plays the toolstack's part in domain creation and
- * destruction (XenStore homes, introduce/release), as libxl does for xl.
+ * The hypervisor of the in-process and shared-memory backends: the authority for domids and
+ * generations, event-channel and grant tables, XenStore and domain life cycles, with every domain's
+ * hypercalls served in this JVM. Where a domain's pages live is its {@link PageSource}'s business:
+ * {@link #inProcess} keeps them in off-heap arenas and parks blocked vCPUs; {@link #sharedMemory} puts
+ * each domain's shared info, vCPU page, port-state mirror, grant frames and frames in its file
+ * {@code dom<domid>-g<generation>.mem} in a {@link ShmDirectory}, and blocked vCPUs sleep on doorbells
+ * in that file, so another process that maps it can raise events and wake them. Also plays the
+ * toolstack's part in domain creation and destruction (XenStore homes, introduce/release), as libxl
+ * does for xl.
+ *
+ * <p>Files (shared-memory backend): created with the domain; removed when it is destroyed, while the
+ * mapping in this process stays until no other domain maps or copies one of its pages (Xen keeps a
+ * granted page until it is unmapped) and no vCPU call is still inside; then unmapped. Closing the
+ * hypervisor destroys every domain, lets dom0 go the same way and removes the directory if the
+ * hypervisor created it.
  *
  * <p>Thread-safe. Locks: {@code domainsLock} guards the domain table; {@code eventLock} guards every
  * event-channel table (control operations only; send is lock-free). Neither is held while calling
@@ -51,24 +66,70 @@ public final class InProcessHypervisor implements Hypervisor {
     private long generation;
     private int nextDomid = 1;
     private final InProcessDomain dom0;
+    private final PageSource.Factory pageSources;
+    /** Domains (live or destroyed) whose pages are still mapped; guarded by itself. */
+    private final java.util.Set<InProcessDomain> mapped = new java.util.LinkedHashSet<>();
     private volatile boolean closed;
 
     private record Deferred(InProcessDomain target, int port, int vcpu) {
     }
 
     /**
+     * Every domain's pages in off-heap arenas of this JVM; blocked vCPUs park.
+     *
      * @param clock    the hypervisor's time (deadlines of block and poll)
      * @param xenstore the xenstored this hypervisor introduces domains to
      * @param dom0Vcpus vCPUs of dom0
      */
-    public InProcessHypervisor(XenClock clock, XenstoreBackend xenstore, int dom0Vcpus) {
+    public static InProcessHypervisor inProcess(XenClock clock, XenstoreBackend xenstore, int dom0Vcpus) {
+        return new InProcessHypervisor(clock, xenstore, dom0Vcpus, ArenaPageSource.FACTORY);
+    }
+
+    /**
+     * Every domain's pages in its file in {@code dir} (dom0's too); blocked vCPUs sleep on doorbells
+     * there. If {@code ownsDirectory}, {@link #close} removes {@code dir}; otherwise its creator does.
+     *
+     * @throws UnsupportedOperationException off Linux on amd64/aarch64 (no futexes)
+     */
+    public static InProcessHypervisor sharedMemory(XenClock clock, XenstoreBackend xenstore, int dom0Vcpus, ShmDirectory dir,
+                                                   boolean ownsDirectory) {
+        if (!Futex.available()) {
+            throw new UnsupportedOperationException("the shared-memory backend needs Linux futexes on amd64 or aarch64; use the in-process backend here");
+        }
+        return new InProcessHypervisor(clock, xenstore, dom0Vcpus, FilePageSource.factory(dir, ownsDirectory));
+    }
+
+    private InProcessHypervisor(XenClock clock, XenstoreBackend xenstore, int dom0Vcpus, PageSource.Factory pageSources) {
         this.clock = clock;
         this.xenstore = xenstore;
+        this.pageSources = pageSources;
         DomainConfig cfg = DomainConfig.named("Domain-0").withVcpus(dom0Vcpus);
-        this.dom0 = new InProcessDomain(this, new DomainHandle(DomId.DOM0, ++generation), cfg, clock.nanoTime());
+        DomainHandle h = new DomainHandle(DomId.DOM0, ++generation);
+        Result<PageSource> pages = pageSources.create(h, cfg);
+        if (pages instanceof Result.Err<PageSource> err) {
+            pageSources.close();
+            throw new IllegalStateException("cannot start the hypervisor: dom0's pages: " + err.errno() + " " + err.detail());
+        }
+        this.dom0 = newDomain(h, cfg, pages.orThrow());
         domains.put(DomId.DOM0, dom0);
         makeHome(dom0);
         xenstore.introduceDomain(DomId.DOM0);
+    }
+
+    private InProcessDomain newDomain(DomainHandle h, DomainConfig cfg, PageSource pages) {
+        InProcessDomain[] d = new InProcessDomain[1];
+        d[0] = new InProcessDomain(this, h, cfg, clock.nanoTime(), pages, () -> memoryReleased(d[0]));
+        synchronized (mapped) {
+            mapped.add(d[0]);
+        }
+        return d[0];
+    }
+
+    private void memoryReleased(InProcessDomain d) {
+        synchronized (mapped) {
+            mapped.remove(d);
+        }
+        log.debug("{}'s pages are unmapped", d.handle());
     }
 
     Object eventLock() {
@@ -124,7 +185,12 @@ public final class InProcessHypervisor implements Hypervisor {
             if (domid < 0) {
                 return Result.err(Errno.ENOSPC, "no free domid");
             }
-            d = new InProcessDomain(this, new DomainHandle(domid, ++generation), config, clock.nanoTime());
+            DomainHandle h = new DomainHandle(domid, ++generation);
+            Result<PageSource> pages = pageSources.create(h, config);
+            if (pages instanceof Result.Err<PageSource> err) {
+                return Result.err(err.errno(), err.detail());
+            }
+            d = newDomain(h, config, pages.orThrow());
             domains.put(domid, d);
         }
         makeHome(d);
@@ -310,6 +376,10 @@ public final class InProcessHypervisor implements Hypervisor {
             d.evtchnImpl().closeAllLocked();
         }
         d.gnttabImpl().releaseOnDestroy();
+        // The file's name goes now, so no process finds a dead domain's pages; the mapping goes with
+        // the last user of the memory lease (a peer's mapping of a granted page may keep it a while).
+        d.pages().retire();
+        d.releaseMemory();
         d.closeStore();
         synchronized (domainsLock) {
             domains.remove(d.domid(), d);
@@ -458,6 +528,48 @@ public final class InProcessHypervisor implements Hypervisor {
                 destroy(d.handle());
             }
         }
+        // dom0 goes last and the same way: its vCPUs are told, its mappings of others' pages dropped.
+        dom0.markDying();
+        dom0.gnttabImpl().releaseOnDestroy();
+        dom0.pages().retire();
+        dom0.releaseMemory();
         dom0.closeStore();
+        List<InProcessDomain> stillMapped;
+        synchronized (mapped) {
+            stillMapped = new ArrayList<>(mapped);
+        }
+        if (!stillMapped.isEmpty()) {
+            // Only threads still inside a SCHEDOP call can hold a lease now; they leave at once (every
+            // domain is dying) and the last one unmaps.
+            log.debug("at close, the pages of {} are still in use by vCPU calls on their way out", stillMapped);
+        }
+        pageSources.close();
+    }
+
+    /** The file holding a domain's pages in the shared-memory backend; empty in-process or once destroyed. */
+    public Optional<java.nio.file.Path> domainFile(DomainHandle handle) {
+        InProcessDomain d = byHandle(handle);
+        return d == null || d.state() == DomainState.DYING ? Optional.empty() : d.pages().file();
+    }
+
+    /**
+     * Whether a thread sleeps in SCHEDOP_block/poll or a paused checkpoint on this vCPU now (parked, or
+     * counted as a waiter on its doorbell so that a ring reaches it); for tests and diagnostics.
+     */
+    public boolean isVcpuSleeping(DomainHandle handle, int vcpu) {
+        InProcessDomain d = byHandle(handle);
+        return d != null && d.isVcpuSleeping(vcpu);
+    }
+
+    /** Whether a domain's pages are still mapped here (a destroyed one's while others map them); for tests. */
+    public boolean isMemoryMapped(DomainHandle handle) {
+        synchronized (mapped) {
+            for (InProcessDomain d : mapped) {
+                if (d.handle().equals(handle)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 }

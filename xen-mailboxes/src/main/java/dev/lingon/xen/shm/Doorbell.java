@@ -48,23 +48,37 @@ public final class Doorbell {
             if (ready.getAsBoolean()) {
                 return true;
             }
-            INT.getAndAdd(bell, (long) DoorbellLayout.WAITERS_OFFSET, 1);
-            try {
-                int seen = (int) INT.getVolatile(bell, (long) DoorbellLayout.SEQ_OFFSET);
-                if (ready.getAsBoolean()) {
-                    return true;
+            long timeout = -1;
+            if (deadlineNanos != Long.MAX_VALUE) {
+                timeout = deadlineNanos - System.nanoTime();
+                if (timeout <= 0) {
+                    return false;
                 }
-                long timeout = -1;
-                if (deadlineNanos != Long.MAX_VALUE) {
-                    timeout = deadlineNanos - System.nanoTime();
-                    if (timeout <= 0) {
-                        return false;
-                    }
-                }
-                Futex.await(seqWord, seen, timeout);
-            } finally {
-                INT.getAndAdd(bell, (long) DoorbellLayout.WAITERS_OFFSET, -1);
             }
+            if (sleepUnless(ready, timeout)) {
+                return true;
+            }
+        }
+    }
+
+    /**
+     * One round of the waiter's side of the protocol, for callers that run their own wait loop (a
+     * vCPU whose wake conditions include state outside shared memory): counts itself as a waiter,
+     * re-checks {@code ready}, and unless it holds sleeps until a ring, the relative
+     * {@code timeoutNanos} (negative: none), or a spurious wake-up. Answers true if {@code ready} held
+     * before it slept; after a sleep the caller re-checks its conditions.
+     */
+    public boolean sleepUnless(BooleanSupplier ready, long timeoutNanos) {
+        INT.getAndAdd(bell, (long) DoorbellLayout.WAITERS_OFFSET, 1);
+        try {
+            int seen = (int) INT.getVolatile(bell, (long) DoorbellLayout.SEQ_OFFSET);
+            if (ready.getAsBoolean()) {
+                return true;
+            }
+            Futex.await(seqWord, seen, timeoutNanos);
+            return false;
+        } finally {
+            INT.getAndAdd(bell, (long) DoorbellLayout.WAITERS_OFFSET, -1);
         }
     }
 

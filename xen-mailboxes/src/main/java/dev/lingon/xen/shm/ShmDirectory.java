@@ -9,8 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -18,10 +20,16 @@ import java.util.stream.Stream;
  * {@code /dev/shm/lingon-<user>} (memory, never a disk) or, without {@code /dev/shm}, a directory under
  * {@code java.io.tmpdir}. Creating it removes the directories of earlier runs whose dom0 is no longer
  * alive — what a dom0 killed with SIGKILL left behind — so stale files never pile up; closing it removes
- * its own.
+ * its own. A JVM that runs several hypervisors at once (tests, one dom0 per demo) gets one directory
+ * each: the first is {@code <pid>}, the next ones {@code <pid>-2}, {@code <pid>-3} …; a directory named
+ * for this very pid that this JVM did not create was left by an earlier process with the same pid, and
+ * is removed like any other stale run.
  */
 public final class ShmDirectory implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ShmDirectory.class);
+
+    /** Run directories this JVM created and has not closed: never stale, never reused. */
+    private static final Set<Path> LIVE = new HashSet<>();
 
     private final Path dir;
 
@@ -40,38 +48,50 @@ public final class ShmDirectory implements AutoCloseable {
     /** Creates this process's run directory under {@code base}, first removing those of dead runs. */
     public static ShmDirectory create(Path base) {
         long self = ProcessHandle.current().pid();
-        try {
-            Files.createDirectories(base);
-            trySetOwnerOnly(base);
-            for (Path stale : staleRuns(base)) {
-                log.info("removing the shared-memory files of an earlier run whose dom0 (pid {}) is gone: {}", stale.getFileName(), stale);
-                deleteTree(stale);
+        // One lock for the JVM: a sibling hypervisor's fresh directory must not look stale to us.
+        synchronized (LIVE) {
+            try {
+                Files.createDirectories(base);
+                trySetOwnerOnly(base);
+                for (Path stale : staleRuns(base)) {
+                    log.info("removing the shared-memory files of an earlier run whose dom0 (pid {}) is gone: {}", stale.getFileName(), stale);
+                    deleteTree(stale);
+                }
+                Path dir = base.resolve(Long.toString(self));
+                for (int n = 2; LIVE.contains(dir.toAbsolutePath()); n++) {
+                    dir = base.resolve(self + "-" + n);
+                }
+                Files.createDirectory(dir);
+                trySetOwnerOnly(dir);
+                LIVE.add(dir.toAbsolutePath());
+                return new ShmDirectory(dir);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot prepare the shared-memory directory under " + base + ": " + e.getMessage(), e);
             }
-            Path dir = base.resolve(Long.toString(self));
-            if (Files.exists(dir)) {
-                deleteTree(dir); // a previous process of ours with this very pid died without cleaning up
-            }
-            Files.createDirectory(dir);
-            trySetOwnerOnly(dir);
-            return new ShmDirectory(dir);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot prepare the shared-memory directory under " + base + ": " + e.getMessage(), e);
         }
     }
 
-    /** The run directories under {@code base} whose owning process is not alive. */
+    /**
+     * The run directories under {@code base} whose owning process is not alive, and those named for
+     * this process's pid that this JVM did not create (an earlier process had the pid). Caller holds LIVE.
+     */
     static List<Path> staleRuns(Path base) throws IOException {
+        long self = ProcessHandle.current().pid();
         try (Stream<Path> runs = Files.list(base)) {
             return runs.filter(Files::isDirectory)
-                    .filter(p -> pidOf(p).map(pid -> pid != ProcessHandle.current().pid()
-                            && ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true)).orElse(false))
+                    .filter(p -> pidOf(p).map(pid -> pid == self
+                            ? !LIVE.contains(p.toAbsolutePath())
+                            : ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true)).orElse(false))
                     .toList();
         }
     }
 
+    /** The pid a run directory is named for: {@code <pid>} or {@code <pid>-<n>}. */
     private static Optional<Long> pidOf(Path runDir) {
+        String name = runDir.getFileName().toString();
+        int dash = name.indexOf('-');
         try {
-            return Optional.of(Long.parseLong(runDir.getFileName().toString()));
+            return Optional.of(Long.parseLong(dash < 0 ? name : name.substring(0, dash)));
         } catch (NumberFormatException e) {
             return Optional.empty();
         }
@@ -92,10 +112,14 @@ public final class ShmDirectory implements AutoCloseable {
     /** Removes the run directory and every file in it. */
     @Override
     public void close() {
-        try {
-            deleteTree(dir);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot remove the shared-memory directory " + dir + ": " + e.getMessage(), e);
+        synchronized (LIVE) {
+            try {
+                deleteTree(dir);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot remove the shared-memory directory " + dir + ": " + e.getMessage(), e);
+            } finally {
+                LIVE.remove(dir.toAbsolutePath());
+            }
         }
     }
 

@@ -15,6 +15,10 @@ import java.nio.file.StandardOpenOption;
  * the same bytes; on {@code /dev/shm} they never touch a disk. The mapping is page-aligned, so page
  * {@code n} of the file is page-aligned in memory too. Closing unmaps it (the file stays until
  * {@link #delete}d, as a mapped page outlives its granter in Xen until it is unmapped).
+ *
+ * <p>Files are sparse. A store to a page that is still a hole when the file system is full does not
+ * fail politely: the kernel sends SIGBUS. So whoever hands a page out first {@link #allocate}s it
+ * ({@code fallocate(2)}), which turns a full {@code /dev/shm} into an exception naming the file.
  */
 public final class ShmFile implements AutoCloseable {
     private final Path path;
@@ -73,6 +77,32 @@ public final class ShmFile implements AutoCloseable {
     @Override
     public void close() {
         arena.close();
+    }
+
+    /**
+     * Backs bytes {@code offset .. offset+length} of the file with memory now ({@code fallocate(2)},
+     * mode 0: holes are filled with zeros, data already there is kept), so later stores to those pages
+     * cannot fault. Throws {@link UncheckedIOException} naming the file, the range and the free space
+     * when the file system is full. On a file system without {@code fallocate} it does nothing.
+     */
+    public void allocate(long offset, long length) {
+        if (offset < 0 || length <= 0 || offset + length > segment.byteSize()) {
+            throw new IllegalArgumentException("cannot allocate bytes " + offset + " +" + length + " of " + path + " (" + segment.byteSize() + " bytes)");
+        }
+        int errno = Fallocate.fallocate(path, offset, length);
+        if (errno == 0 || errno == Fallocate.EOPNOTSUPP) {
+            return;
+        }
+        String free;
+        try {
+            free = Files.getFileStore(path).getUsableSpace() + " bytes free";
+        } catch (IOException e) {
+            free = "free space unknown";
+        }
+        String why = errno == Fallocate.ENOSPC ? "no space left on the file system (" + free + ")" : "errno " + errno;
+        throw new UncheckedIOException("cannot back " + length + " bytes at offset " + offset + " of the shared-memory file " + path
+                + ": " + why + (errno == Fallocate.ENOSPC ? "; free space in " + path.getParent() + "'s file system (e.g. /dev/shm) or give domains less memory" : ""),
+                new IOException(why));
     }
 
     /** Removes the file; processes that still map it keep their pages until they unmap. */
