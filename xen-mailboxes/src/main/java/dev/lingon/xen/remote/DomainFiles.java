@@ -1,6 +1,9 @@
 package dev.lingon.xen.remote;
 
 import dev.lingon.xen.api.DomainHandle;
+import dev.lingon.xen.api.Hypervisor;
+import dev.lingon.xen.internal.InProcessHypervisor;
+import dev.lingon.xen.layout.DomainFileLayout;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
@@ -39,4 +42,18 @@ public interface DomainFiles {
 
     /** The file of that incarnation of the domain, or empty if this hypervisor keeps it in no file. */
     Optional<DomainFile> file(DomainHandle handle);
+
+    /**
+     * The files of a shared-memory hypervisor ({@link dev.lingon.xen.api.Hypervisors#sharedMemory}); for
+     * any other hypervisor, no domain has a file. dom0's mapping of a domain's file is found from its
+     * shared-info page, which is the file's page 0 ({@link DomainFileLayout#SHARED_INFO_PAGE}).
+     */
+    static DomainFiles of(Hypervisor hv) {
+        Objects.requireNonNull(hv, "hv");
+        if (!(hv instanceof InProcessHypervisor ih)) {
+            return handle -> Optional.empty();
+        }
+        return handle -> ih.domainFile(handle).flatMap(path -> hv.domain(handle).map(d -> new DomainFile(path,
+                d.sharedInfo().reinterpret(DomainFileLayout.fileSize(d.gnttab().maxFrames(), d.memory().maxPages())))));
+    }
 }

@@ -22,12 +22,8 @@ final class RemoteMemory implements Memory {
 
     @Override
     public Result<Page> allocPage() {
-        return d.value(new Request.PopulatePhysmap()).map(frame -> {
-            MemorySegment seg = segment(frame);
-            // A freed frame comes back with its old bytes in the file; Xen hands out scrubbed pages.
-            seg.fill((byte) 0);
-            return new Page(frame, seg);
-        });
+        // dom0 zeroes the page (and backs it with memory) before it answers: it is the same page of the file.
+        return d.value(new Request.PopulatePhysmap()).map(frame -> new Page(frame, segment(frame)));
     }
 
     @Override

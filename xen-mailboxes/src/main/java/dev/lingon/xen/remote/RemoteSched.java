@@ -6,29 +6,26 @@ import dev.lingon.xen.api.Wake;
 import dev.lingon.xen.api.XenClock;
 import dev.lingon.xen.internal.SharedInfoPage;
 import dev.lingon.xen.internal.SystemClock;
-import dev.lingon.xen.layout.PollMaskLayout;
+import dev.lingon.xen.internal.VcpuPage;
 import dev.lingon.xen.layout.SharedInfoLayout;
-import dev.lingon.xen.shm.Doorbell;
 
-import java.lang.foreign.ValueLayout;
-import java.lang.invoke.VarHandle;
 import java.util.function.BooleanSupplier;
 
 /**
  * A remote domain's scheduler hypercalls. {@code SCHEDOP_block} and {@code SCHEDOP_poll} never leave
- * the process: a vCPU sleeps on its doorbell in the domain's file ({@link dev.lingon.xen.layout.DoorbellLayout})
- * until what it waits for is set in its shared-info page, and whoever raises a port of this domain
- * (dom0, in another process) rings that doorbell after setting the bit, so no wake-up is lost. State
- * changes dom0 pushes (pause, shutdown, crash) and a lost link ring every doorbell, so waiters look
- * again. Deadlines are on {@link SystemClock} ({@code System.nanoTime}, {@code CLOCK_MONOTONIC}, the
- * same in every process of the host). Thread-safe.
+ * the process: a vCPU sleeps on its doorbell in the domain's vCPU page
+ * ({@link dev.lingon.xen.layout.DomainFileLayout}) until what it waits for is set in its shared-info or
+ * vCPU page; whoever raises a port of this domain (dom0 or a peer, in another process) sets the bits
+ * with atomics and then rings, and dom0 publishes the run state (pause, shutdown, crash) the same way,
+ * so no wake-up is lost. The same wait as the hypervisor's own vCPUs in one JVM: a kick that reached a
+ * running vCPU is forgotten when it blocks, one that comes during the block wakes it even if another
+ * vCPU's scan took the event. Deadlines are on {@link SystemClock} ({@code System.nanoTime},
+ * {@code CLOCK_MONOTONIC}, the same in every process of the host). Thread-safe.
  *
- * <p>A wait does not notice {@link Thread#interrupt()} until something rings its doorbell or its
- * deadline passes: the futex wait underneath is not interruptible.
+ * <p>An interrupt is noticed within {@link dev.lingon.xen.internal.DoorbellWakeups#INTERRUPT_CHECK_NANOS}:
+ * the futex wait underneath does not see {@link Thread#interrupt()}.
  */
 final class RemoteSched implements Sched {
-    private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
-
     private final RemoteXenDomain d;
 
     RemoteSched(RemoteXenDomain d) {
@@ -39,9 +36,13 @@ final class RemoteSched implements Sched {
     public Wake block(int vcpu, long deadlineNanos) {
         d.checkVcpu(vcpu);
         SharedInfoPage si = d.sharedInfoPage();
+        VcpuPage vp = d.vcpuPage();
         // SCHEDOP_block re-enables event delivery before it decides to sleep.
         si.setUpcallMask(vcpu, false);
-        return waitFor(vcpu, deadlineNanos, () -> si.isUpcallPending(vcpu));
+        vp.clearKick(vcpu);
+        return waitFor(vcpu, deadlineNanos,
+                () -> vp.takeKick(vcpu) || si.isUpcallPending(vcpu),
+                () -> vp.isKicked(vcpu) || si.isUpcallPending(vcpu));
     }
 
     @Override
@@ -57,39 +58,46 @@ final class RemoteSched implements Sched {
         }
         int[] copy = ports.clone();
         SharedInfoPage si = d.sharedInfoPage();
-        long bit = 1L << vcpu;
-        // Announce the poll before the first look at the bits (PollMaskLayout's protocol): a raiser that
+        VcpuPage vp = d.vcpuPage();
+        // Xen's poll_evtchn and poll_mask, announced before the first look at the bits: a raiser that
         // sets a polled bit after our look sees our mask bit and rings our doorbell.
-        LONG.getAndBitwiseOr(d.file(), PollMaskLayout.POLL_MASK_OFFSET, bit);
+        vp.startPolling(vcpu, copy.length == 1 ? copy[0] : -1);
         try {
-            return waitFor(vcpu, deadlineNanos, () -> {
+            BooleanSupplier anyPending = () -> {
                 for (int p : copy) {
                     if (si.isPending(p)) {
                         return true;
                     }
                 }
                 return false;
-            });
+            };
+            return waitFor(vcpu, deadlineNanos, anyPending, anyPending);
         } finally {
-            LONG.getAndBitwiseAnd(d.file(), PollMaskLayout.POLL_MASK_OFFSET, ~bit);
+            vp.stopPolling(vcpu);
         }
     }
 
-    private Wake waitFor(int vcpu, long deadlineNanos, BooleanSupplier event) {
-        if (Thread.currentThread().isInterrupted()) {
-            return Wake.INTERRUPTED;
-        }
-        Doorbell bell = d.doorbell(vcpu);
+    /** {@code ready} decides (it may consume a kick); {@code peek} is its side-effect-free twin the sleeper re-checks. */
+    private Wake waitFor(int vcpu, long deadlineNanos, BooleanSupplier ready, BooleanSupplier peek) {
+        BooleanSupplier wakeUp = () -> d.stopping() || (!d.paused() && peek.getAsBoolean());
         d.inSched().incrementAndGet();
         try {
-            boolean ready = bell.await(() -> d.stopping() || (!d.paused() && event.getAsBoolean()), deadlineNanos);
-            if (d.stopping()) {
-                return Wake.SHUTDOWN;
+            while (true) {
+                if (d.stopping()) {
+                    return Wake.SHUTDOWN;
+                }
+                if (!d.paused() && ready.getAsBoolean()) {
+                    return Wake.EVENT;
+                }
+                long now = System.nanoTime();
+                if (deadlineNanos != NO_DEADLINE && now - deadlineNanos >= 0) {
+                    return Wake.TIMEOUT;
+                }
+                if (Thread.currentThread().isInterrupted()) {
+                    return Wake.INTERRUPTED;
+                }
+                d.wakeups().sleep(vcpu, wakeUp, deadlineNanos == NO_DEADLINE ? -1 : deadlineNanos - now);
             }
-            if (ready) {
-                return Wake.EVENT;
-            }
-            return Thread.currentThread().isInterrupted() ? Wake.INTERRUPTED : Wake.TIMEOUT;
         } finally {
             d.inSched().decrementAndGet();
         }
@@ -103,7 +111,9 @@ final class RemoteSched implements Sched {
         }
         d.inSched().incrementAndGet();
         try {
-            d.doorbell(vcpu).await(() -> !d.paused() || d.stopping() || Thread.currentThread().isInterrupted(), NO_DEADLINE);
+            while (d.paused() && !d.stopping() && !Thread.currentThread().isInterrupted()) {
+                d.wakeups().sleep(vcpu, () -> !d.paused() || d.stopping(), -1);
+            }
             return !d.stopping();
         } finally {
             d.inSched().decrementAndGet();

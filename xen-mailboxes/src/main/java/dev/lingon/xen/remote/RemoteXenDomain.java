@@ -12,12 +12,13 @@ import dev.lingon.xen.api.Sched;
 import dev.lingon.xen.api.ShutdownReason;
 import dev.lingon.xen.api.XenDomain;
 import dev.lingon.xen.api.XenStore;
+import dev.lingon.xen.internal.DoorbellWakeups;
 import dev.lingon.xen.internal.SharedInfoPage;
+import dev.lingon.xen.internal.VcpuPage;
 import dev.lingon.xen.internal.store.XsReply;
 import dev.lingon.xen.internal.store.XsWireCodec;
 import dev.lingon.xen.layout.DomainFileLayout;
 import dev.lingon.xen.layout.SharedInfoLayout;
-import dev.lingon.xen.shm.Doorbell;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,7 +52,7 @@ import java.util.concurrent.locks.LockSupport;
  *   {@code upcall_pending} of its shared-info page ({@code isPending}, {@code drainPending},
  *   {@code mask}, {@code upcallPending}); its own pages; {@code SCHEDOP_block} and
  *   {@code SCHEDOP_poll}, which sleep on the vCPU doorbells of its file with no round trip through
- *   dom0 (whoever raises one of its ports rings the doorbell, {@link DomainFileEvents}). A mapped
+ *   dom0 (whoever raises one of its ports rings the doorbell, {@link dev.lingon.xen.internal.EventDelivery}). A mapped
  *   grant is the one page of the granter's file that dom0 named when it authorised the map.</li>
  * </ul>
  *
@@ -59,7 +60,7 @@ import java.util.concurrent.locks.LockSupport;
  * peer's file and rings the peer's doorbell: one round trip per send (tens of microseconds), but no
  * domain needs another domain's file mapped and every send passes the hypervisor's checks and its fault
  * interceptor. The direct path — read the peer from the port-state mirror of this domain's file, raise in
- * the peer's file with {@link DomainFileEvents#raise} — needs dom0 to authorise a mapping of the peer's
+ * the peer's file with {@link dev.lingon.xen.internal.EventDelivery#raise} — needs dom0 to authorise a mapping of the peer's
  * file (its shared-info and doorbell pages) at bind time; it is not built yet.
  *
  * <p>If the link to dom0 goes down (dom0 died, or closed the connection), every later control call
@@ -76,14 +77,14 @@ public final class RemoteXenDomain implements XenDomain, AutoCloseable {
     private final PageMapper.Mapping own;
     private final MemorySegment file;
     private final SharedInfoPage si;
-    private final Doorbell[] bells;
+    private final VcpuPage vcpuPage;
+    private final DoorbellWakeups wakeups;
     private final DomainHandle handle;
     private final int vcpus;
     private final int maxPages;
     private final int maxGrantFrames;
 
     private volatile String name;
-    private volatile DomainState lastState;
 
     private final RemoteEventChannels evtchn;
     private final RemoteGrantTable gnttab;
@@ -107,7 +108,6 @@ public final class RemoteXenDomain implements XenDomain, AutoCloseable {
         this.maxPages = w.maxPages();
         this.maxGrantFrames = w.maxGrantFrames();
         this.name = w.name();
-        this.lastState = w.state();
         this.own = mapper.mapOwn(Path.of(w.file()));
         this.file = own.segment();
         long need = DomainFileLayout.fileSize(maxGrantFrames, maxPages);
@@ -118,10 +118,9 @@ public final class RemoteXenDomain implements XenDomain, AutoCloseable {
         }
         this.si = new SharedInfoPage(file.asSlice((long) DomainFileLayout.SHARED_INFO_PAGE * DomainFileLayout.PAGE_SIZE,
                 SharedInfoLayout.PAGE_SIZE));
-        this.bells = new Doorbell[vcpus];
-        for (int v = 0; v < vcpus; v++) {
-            bells[v] = DomainFileEvents.doorbell(file, v);
-        }
+        this.vcpuPage = new VcpuPage(file.asSlice((long) DomainFileLayout.VCPU_PAGE * DomainFileLayout.PAGE_SIZE,
+                DomainFileLayout.PAGE_SIZE));
+        this.wakeups = new DoorbellWakeups(vcpuPage, vcpus);
         this.evtchn = new RemoteEventChannels(this);
         this.gnttab = new RemoteGrantTable(this);
         this.memory = new RemoteMemory(this);
@@ -313,9 +312,12 @@ public final class RemoteXenDomain implements XenDomain, AutoCloseable {
         return si;
     }
 
-    Doorbell doorbell(int vcpu) {
-        checkVcpu(vcpu);
-        return bells[vcpu];
+    VcpuPage vcpuPage() {
+        return vcpuPage;
+    }
+
+    DoorbellWakeups wakeups() {
+        return wakeups;
     }
 
     int maxPages() {
@@ -336,29 +338,24 @@ public final class RemoteXenDomain implements XenDomain, AutoCloseable {
         }
     }
 
-    /** The last state dom0 told (welcome or push); no call. */
-    DomainState lastState() {
-        return client.isUp() && !closed ? lastState : DomainState.DYING;
-    }
-
-    /** Whether vCPUs must stop running guest code: shut down, crashed, dying, or cut off from dom0. */
+    /**
+     * Whether vCPUs must stop running guest code: dom0 published a terminal run state in the file
+     * (shutdown, crashed, dying), or this process is cut off from dom0. No call: a volatile read.
+     */
     boolean stopping() {
-        return switch (lastState()) {
-            case SHUTDOWN, CRASHED, DYING -> true;
-            default -> false;
-        };
+        return closed || !client.isUp()
+                || DomainFileLayout.terminalOf(vcpuPage.runState()) != DomainFileLayout.RUN_LIVE;
     }
 
+    /** Whether dom0 published the domain as paused in its file. */
     boolean paused() {
-        return lastState() == DomainState.PAUSED;
+        return DomainFileLayout.isPaused(vcpuPage.runState());
     }
 
+    /** Rings every vCPU's doorbell, so each waiter re-reads the domain's state. */
     void kickAll() {
-        if (closed && inSched.get() == 0) {
-            return;
-        }
-        for (Doorbell b : bells) {
-            b.ring();
+        for (int v = 0; v < vcpus; v++) {
+            wakeups.wake(v);
         }
     }
 
@@ -418,11 +415,8 @@ public final class RemoteXenDomain implements XenDomain, AutoCloseable {
 
     private void onPush(Reply r) {
         switch (r) {
-            case Reply.DomainInfo info -> {
-                noteInfo(info);
-                // A vCPU waiting in block, poll or checkpoint must look again: it may have to stop or resume.
-                kickAll();
-            }
+            // dom0 publishes the run state in the file and rings the doorbells itself; the push keeps the name current.
+            case Reply.DomainInfo info -> noteInfo(info);
             case Reply.XsMessage m -> {
                 RemoteXenStore s = stores.get(m.conn());
                 if (s == null) {
@@ -442,12 +436,14 @@ public final class RemoteXenDomain implements XenDomain, AutoCloseable {
     }
 
     private void noteInfo(Reply.DomainInfo info) {
-        lastState = info.state();
         name = info.name();
     }
 
     private void onLinkDown(String why) {
-        kickAll();
+        // A vCPU waiting in block, poll or checkpoint must look again: without dom0 it has to stop.
+        if (!closed || inSched.get() > 0) {
+            kickAll();
+        }
     }
 
     /** {@code SCHEDOP_shutdown}. */

@@ -69,12 +69,12 @@ class HypercallServerTest {
         byte[] wrong = issued.token();
         wrong[0] ^= 1;
         Dom0LinkException e = assertThrows(Dom0LinkException.class,
-                () -> RemoteXenDomain.connect(new LaunchTicket(issued.socket(), issued.handle(), wrong), Dom0Fixture.PAGES));
+                () -> RemoteXenDomain.connect(new LaunchTicket(issued.socket(), issued.handle(), wrong), ShmPageMapper.INSTANCE));
         assertEquals(Errno.EACCES, e.refusal().orElseThrow(), e.getMessage());
         assertTrue(e.getMessage().contains("does not match"), e.getMessage());
         assertFalse(dom0.server.isConnected(a.handle()));
         // The issued token is still good: a forged hello does not spend it.
-        try (RemoteXenDomain ra = RemoteXenDomain.connect(issued, Dom0Fixture.PAGES)) {
+        try (RemoteXenDomain ra = RemoteXenDomain.connect(issued, ShmPageMapper.INSTANCE)) {
             assertTrue(ra.isConnected());
         }
     }
@@ -83,15 +83,15 @@ class HypercallServerTest {
     void aWrongGenerationIsRefusedWithEsrch() {
         LaunchTicket issued = dom0.server.admit(a.handle());
         LaunchTicket stale = new LaunchTicket(issued.socket(), new DomainHandle(a.domid(), a.handle().generation() + 100), issued.token());
-        Dom0LinkException e = assertThrows(Dom0LinkException.class, () -> RemoteXenDomain.connect(stale, Dom0Fixture.PAGES));
+        Dom0LinkException e = assertThrows(Dom0LinkException.class, () -> RemoteXenDomain.connect(stale, ShmPageMapper.INSTANCE));
         assertEquals(Errno.ESRCH, e.refusal().orElseThrow(), e.getMessage());
     }
 
     @Test
     void aSpentTokenIsRefusedAndTheFirstConnectionKeepsWorking() {
         LaunchTicket ticket = dom0.server.admit(a.handle());
-        try (RemoteXenDomain first = RemoteXenDomain.connect(ticket, Dom0Fixture.PAGES)) {
-            Dom0LinkException e = assertThrows(Dom0LinkException.class, () -> RemoteXenDomain.connect(ticket, Dom0Fixture.PAGES));
+        try (RemoteXenDomain first = RemoteXenDomain.connect(ticket, ShmPageMapper.INSTANCE)) {
+            Dom0LinkException e = assertThrows(Dom0LinkException.class, () -> RemoteXenDomain.connect(ticket, ShmPageMapper.INSTANCE));
             assertEquals(Errno.EACCES, e.refusal().orElseThrow(), e.getMessage());
             assertTrue(e.getMessage().contains("spent"), e.getMessage());
             assertTrue(first.evtchn().allocUnbound(0).isOk(), "the first connection is unharmed");
