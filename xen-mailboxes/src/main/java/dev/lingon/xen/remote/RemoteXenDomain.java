@@ -1,6 +1,7 @@
 package dev.lingon.xen.remote;
 
 import dev.lingon.xen.api.DomainHandle;
+import dev.lingon.xen.api.DomainInfo;
 import dev.lingon.xen.api.DomainState;
 import dev.lingon.xen.api.Errno;
 import dev.lingon.xen.api.EventChannels;
@@ -90,6 +91,7 @@ public final class RemoteXenDomain implements XenDomain, AutoCloseable {
     private final RemoteGrantTable gnttab;
     private final RemoteMemory memory;
     private final RemoteSched sched;
+    private final RemoteHypervisor hypervisorView = new RemoteHypervisor(this);
     private final Map<Integer, RemoteXenStore> stores = new ConcurrentHashMap<>();
     private volatile RemoteXenStore store;
     /** Delivers watch events in order, off the link's reader thread, so a listener may call back into the store. */
@@ -252,14 +254,25 @@ public final class RemoteXenDomain implements XenDomain, AutoCloseable {
     }
 
     /**
-     * A domain process holds no hypervisor: dom0 does. Toolstack operations ({@code createDomain},
-     * {@code destroy} …) are dom0's.
-     * @throws UnsupportedOperationException always
+     * The hypervisor as this unprivileged domain sees it: only itself (its info has no creation time:
+     * 0); toolstack operations answer
+     * {@code EPERM}, as Xen's domctls do for a domain that is not dom0, and no fault interceptor (faults
+     * are injected in dom0).
      */
     @Override
     public Hypervisor hypervisor() {
-        throw new UnsupportedOperationException(handle() + " runs in its own process: the hypervisor and its toolstack"
-                + " operations live in dom0, reachable only through this domain's hypercalls");
+        return hypervisorView;
+    }
+
+    /** {@code XEN_DOMCTL_getdomaininfo} of this domain. */
+    DomainInfo info() {
+        Request req = new Request.GetDomainInfo();
+        Reply r = client.call(req);
+        if (!(r instanceof Reply.DomainInfo info)) {
+            throw unexpected(req, r);
+        }
+        noteInfo(info);
+        return new DomainInfo(handle, info.name(), info.state(), info.reason(), vcpus, memory.pagesInUse(), maxPages, 0L);
     }
 
     /** Whether the link to dom0 is up. */

@@ -14,6 +14,7 @@ import dev.lingon.xen.api.Wake;
 import dev.lingon.xen.api.WatchEvent;
 import dev.lingon.xen.api.XenDomain;
 import dev.lingon.xen.internal.InProcessHypervisor;
+import dev.lingon.xen.vchan.Vchan;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -283,7 +284,34 @@ class RemoteXenDomainTest {
     void aRenameReachesTheDomainAsAPush() {
         dom0.hv.rename(a.handle(), "a-old").orThrow("rename");
         await().atMost(WAIT).until(() -> ra.name().equals("a-old"));
-        assertThrows(UnsupportedOperationException.class, ra::hypervisor);
+        assertEquals("a-old", ra.hypervisor().info(a.handle()).orElseThrow().name());
+    }
+
+    @Test
+    void theHypervisorAsADomainSeesItRefusesToolstackOperations() {
+        assertEquals(Errno.EPERM, ra.hypervisor().destroy(b.handle()));
+        assertEquals(Errno.EPERM, ra.hypervisor().createDomain(dev.lingon.xen.api.DomainConfig.named("x")).errno());
+        assertEquals(java.util.Optional.of(ra), ra.hypervisor().domain(a.domid()));
+        assertTrue(ra.hypervisor().domain(b.domid()).isEmpty());
+        assertEquals(null, ra.hypervisor().faultInterceptor(), "faults are injected in dom0");
+    }
+
+    @Test
+    void aVchanConnectsTwoDomainProcessesThroughGrantsEventsAndXenStore() {
+        String path = "/local/domain/" + a.domid() + "/data/vchan/test";
+        Vchan server = Vchan.server(ra, b.domid(), path, 8192, 8192).orThrow();
+        Vchan client = Vchan.client(rb, a.domid(), path).orThrow();
+        byte[] hello = "hello across processes".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        assertEquals(hello.length, client.sendBlocking(java.lang.foreign.MemorySegment.ofArray(hello), 0, hello.length, deadline));
+        byte[] got = new byte[hello.length];
+        assertEquals(hello.length, server.recvBlocking(java.lang.foreign.MemorySegment.ofArray(got), 0, got.length, deadline));
+        assertEquals(new String(hello, java.nio.charset.StandardCharsets.UTF_8), new String(got, java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(2, server.send("ok".getBytes(java.nio.charset.StandardCharsets.UTF_8), 0, 2));
+        byte[] ok = new byte[2];
+        assertEquals(2, client.recvBlocking(java.lang.foreign.MemorySegment.ofArray(ok), 0, 2, deadline));
+        client.close();
+        server.close();
     }
 
     @Test
