@@ -58,7 +58,7 @@ final class DomainLink {
     /** Set once by the hello, on the reader thread, before any request is served or any push is made. */
     private volatile DomainHandle handle;
     private XenDomain xd;
-    private Consumer<DomainInfo> domainListener;
+    private volatile Consumer<DomainInfo> domainListener;
 
     private final Map<Integer, XsConnection> stores = new ConcurrentHashMap<>();
     private final AtomicInteger nextStore = new AtomicInteger(1);
@@ -68,6 +68,8 @@ final class DomainLink {
     private final AtomicInteger nextNotify = new AtomicInteger(1);
 
     private Thread writer;
+    /** Requests served after the hello: a diagnostic, and how tests see which calls reach dom0. */
+    private final java.util.concurrent.atomic.AtomicLong served = new java.util.concurrent.atomic.AtomicLong();
 
     DomainLink(HypercallServer server, Hypervisor hv, FrameChannel ch) {
         this.server = server;
@@ -77,6 +79,10 @@ final class DomainLink {
 
     void start() {
         Thread.ofPlatform().name("lingon-hypercalls").daemon(true).start(this::run);
+    }
+
+    long served() {
+        return served.get();
     }
 
     private String who() {
@@ -109,6 +115,7 @@ final class DomainLink {
                     return;
                 }
                 Request r = HypercallCodec.decodeRequest(f.kind(), f.body());
+                served.incrementAndGet();
                 Reply reply;
                 try {
                     reply = serve(r);
@@ -158,6 +165,11 @@ final class DomainLink {
                     }
                 };
                 hv.addDomainListener(domainListener);
+                if (closed.get()) {
+                    // dom0 closed the link while the hello was being served; close() may have missed the listener.
+                    hv.removeDomainListener(domainListener);
+                    return false;
+                }
                 ch.write(HypercallCodec.encode(first.reqId(), new Reply.Welcome(HypercallLayout.VERSION, xd.domid(), xd.vcpus(),
                         xd.memory().maxPages(), xd.gnttab().maxFrames(), xd.state(), xd.name(), a.file().path().toString())));
                 server.connected(handle);
@@ -309,6 +321,7 @@ final class DomainLink {
                 case Result.Ok<MemorySegment> ok -> new Reply.Rc(Errno.OK, "");
                 case Result.Err<MemorySegment> err -> new Reply.Rc(err.errno(), clip(err.detail()));
             };
+            case Request.MapPeerEvents m -> mapPeerEvents(m);
             case Request.Shutdown s -> {
                 xd.sched().shutdown(s.reason());
                 yield new Reply.Rc(Errno.OK, "");
@@ -381,6 +394,34 @@ final class DomainLink {
                 yield new Reply.Mapped(ok.handle(), offset, m.readonly(), file);
             }
         };
+    }
+
+    /**
+     * Authorises the direct send path on one interdomain port: the caller gets its peer's file, of which
+     * it maps only the event pages. Refused while a fault interceptor is installed, because a direct
+     * send would bypass it; the caller then sends through dom0.
+     */
+    private Reply mapPeerEvents(Request.MapPeerEvents m) {
+        EvtchnStatus st;
+        switch (xd.evtchn().status(m.port())) {
+            case Result.Ok<EvtchnStatus> ok -> st = ok.value();
+            case Result.Err<EvtchnStatus> err -> {
+                return new Reply.Rc(err.errno(), clip(err.detail()));
+            }
+        }
+        if (st.state() != dev.lingon.xen.api.EvtchnState.INTERDOMAIN) {
+            return new Reply.Rc(Errno.EINVAL, "port " + m.port() + " of " + handle + " is " + st.state() + ", not interdomain");
+        }
+        if (hv.faultInterceptor() != null) {
+            return new Reply.Rc(Errno.EBUSY, "dom0 injects faults into notifications: " + handle + " sends through dom0");
+        }
+        var peer = hv.domain(st.remoteDomid());
+        var file = peer.flatMap(p -> server.files().file(p.handle()));
+        if (file.isEmpty()) {
+            return new Reply.Rc(Errno.ENODEV, "dom" + st.remoteDomid() + " has no shared-memory file");
+        }
+        DomainHandle ph = peer.get().handle();
+        return new Reply.PeerFile(ph.domid(), ph.generation(), peer.get().vcpus(), file.get().path().toString());
     }
 
     private Reply setUnmapNotify(Request.SetUnmapNotify n) {

@@ -74,6 +74,7 @@ public final class HypercallCodec {
             case Request.PopulatePhysmap r -> {
             }
             case Request.PageQuery r -> o.i32(r.frame());
+            case Request.MapPeerEvents r -> o.i32(r.port());
             case Request.Shutdown r -> o.u8(r.reason().code());
             case Request.GetDomainInfo r -> {
             }
@@ -105,6 +106,7 @@ public final class HypercallCodec {
             case Reply.Misuse m -> o.bool(m.illegalState()).str(m.message());
             case Reply.Failed f -> o.str(f.message());
             case Reply.ProtocolError p -> o.str(p.message());
+            case Reply.PeerFile p -> o.u16(p.domid()).i64(p.generation()).i32(p.vcpus()).str(p.file());
         }
         return o.finish();
     }
@@ -153,6 +155,7 @@ public final class HypercallCodec {
                 case OP_XENMEM_current_reservation -> new Request.CurrentReservation();
                 case OP_XENMEM_populate_physmap -> new Request.PopulatePhysmap();
                 case OP_PAGE_QUERY -> new Request.PageQuery(in.i32());
+                case OP_MAP_PEER_EVENTS -> new Request.MapPeerEvents(in.i32());
                 case OP_SCHEDOP_shutdown -> new Request.Shutdown(shutdownReason(in, in.u8()));
                 case OP_XEN_DOMCTL_getdomaininfo -> new Request.GetDomainInfo();
                 case OP_XS_OPEN -> new Request.XsOpen();
@@ -194,6 +197,7 @@ public final class HypercallCodec {
                 case REPLY_MISUSE -> new Reply.Misuse(in.bool(), in.str());
                 case REPLY_FAILED -> new Reply.Failed(in.str());
                 case REPLY_PROTOCOL_ERROR -> new Reply.ProtocolError(in.str());
+                case REPLY_PEER_FILE -> new Reply.PeerFile(in.u16(), in.i64(), in.i32(), in.str());
                 default -> throw new MalformedFrameException(String.format(
                         "unknown reply kind 0x%04X: this domain speaks hypercall protocol version %d", kind, VERSION));
             };

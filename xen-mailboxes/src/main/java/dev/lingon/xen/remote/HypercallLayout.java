@@ -80,7 +80,13 @@ package dev.lingon.xen.remote;
  *                                                                                  → VALUE (registration id)
  *  gntalloc_clear_unmap_notify       0xF018   i32 registration id                  → RC
  *  LINGON_page_query                 0xF020   i32 frame                            → RC (OK or ENOENT)
+ *  LINGON_map_peer_events            0xF021   i32 port (an interdomain port of the caller)
+ *                                                            → PEER_FILE, or RC (EINVAL not interdomain,
+ *                                                              EBUSY while dom0 injects faults, ENODEV no file)
  * </pre>
+ * {@code LINGON_map_peer_events} authorises the direct send path: the caller may map the first
+ * {@code GRANT_FRAMES_PAGE} pages of its peer's file (shared info, vCPU page, port-state mirror — never
+ * the peer's grant frames or memory) and raise the peer's end of its interdomain ports itself.
  * An xs_wire message is the {@link dev.lingon.xen.layout.XsWireLayout} header and payload, exactly as it
  * would sit on the XenStore ring; its {@code req_id} is the frame's.
  *
@@ -98,6 +104,7 @@ package dev.lingon.xen.remote;
  *  REPLY_MISUSE         0x0009   bool illegal_state (else illegal argument)  str message
  *  REPLY_FAILED         0x000A   str message  (dom0 could not carry the call out: its own fault)
  *  REPLY_PROTOCOL_ERROR 0x000B   str message  (push; dom0 closes the connection after it)
+ *  REPLY_PEER_FILE      0x000C   u16 domid  i64 generation  u32 vcpus  str file   (the peer's file)
  * </pre>
  * Pushes, with {@code req_id} 0: {@link #REPLY_DOMAIN_INFO} whenever the domain's state or name
  * changes (pause, unpause, shutdown, crash, destroy, rename), {@link #REPLY_XS_MESSAGE} carrying an
@@ -171,6 +178,7 @@ public final class HypercallLayout {
     public static final int OP_SET_UNMAP_NOTIFY = 0xF017;
     public static final int OP_CLEAR_UNMAP_NOTIFY = 0xF018;
     public static final int OP_PAGE_QUERY = 0xF020;
+    public static final int OP_MAP_PEER_EVENTS = 0xF021;
 
     public static final int REPLY_RC = 0x0001;
     public static final int REPLY_VALUE = 0x0002;
@@ -183,6 +191,7 @@ public final class HypercallLayout {
     public static final int REPLY_MISUSE = 0x0009;
     public static final int REPLY_FAILED = 0x000A;
     public static final int REPLY_PROTOCOL_ERROR = 0x000B;
+    public static final int REPLY_PEER_FILE = 0x000C;
     public static final int REPLY_WELCOME = 0x0010;
     public static final int REPLY_REFUSED = 0x0011;
 
@@ -228,6 +237,7 @@ public final class HypercallLayout {
             case OP_SET_UNMAP_NOTIFY -> "gntalloc_set_unmap_notify";
             case OP_CLEAR_UNMAP_NOTIFY -> "gntalloc_clear_unmap_notify";
             case OP_PAGE_QUERY -> "LINGON_page_query";
+            case OP_MAP_PEER_EVENTS -> "LINGON_map_peer_events";
             default -> String.format("OP(0x%04X)", op);
         };
     }
@@ -246,6 +256,7 @@ public final class HypercallLayout {
             case REPLY_MISUSE -> "REPLY_MISUSE";
             case REPLY_FAILED -> "REPLY_FAILED";
             case REPLY_PROTOCOL_ERROR -> "REPLY_PROTOCOL_ERROR";
+            case REPLY_PEER_FILE -> "REPLY_PEER_FILE";
             case REPLY_WELCOME -> "REPLY_WELCOME";
             case REPLY_REFUSED -> "REPLY_REFUSED";
             default -> String.format("REPLY(0x%04X)", kind);

@@ -173,6 +173,12 @@ public final class HypercallServer implements AutoCloseable {
         return bound.containsKey(handle);
     }
 
+    /** Requests {@code handle}'s connection has carried after its hello (0 when not connected): a diagnostic. */
+    public long requestsServed(DomainHandle handle) {
+        DomainLink l = bound.get(handle);
+        return l == null ? 0 : l.served();
+    }
+
     /** Ends {@code handle}'s connection (its listener hears {@link Disconnect.ClosedByDom0}); false if it had none. */
     public boolean disconnect(DomainHandle handle) {
         DomainLink l = bound.get(handle);

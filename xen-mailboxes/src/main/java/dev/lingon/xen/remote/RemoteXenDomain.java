@@ -14,6 +14,7 @@ import dev.lingon.xen.api.ShutdownReason;
 import dev.lingon.xen.api.XenDomain;
 import dev.lingon.xen.api.XenStore;
 import dev.lingon.xen.internal.DoorbellWakeups;
+import dev.lingon.xen.internal.PortStateMirror;
 import dev.lingon.xen.internal.SharedInfoPage;
 import dev.lingon.xen.internal.VcpuPage;
 import dev.lingon.xen.internal.store.XsReply;
@@ -57,12 +58,17 @@ import java.util.concurrent.locks.LockSupport;
  *   grant is the one page of the granter's file that dom0 named when it authorised the map.</li>
  * </ul>
  *
- * <p><b>{@code EVTCHNOP_send} goes through dom0.</b> dom0 resolves the peer port, raises it in the
- * peer's file and rings the peer's doorbell: one round trip per send (tens of microseconds), but no
- * domain needs another domain's file mapped and every send passes the hypervisor's checks and its fault
- * interceptor. The direct path — read the peer from the port-state mirror of this domain's file, raise in
- * the peer's file with {@link dev.lingon.xen.internal.EventDelivery#raise} — needs dom0 to authorise a mapping of the peer's
- * file (its shared-info and doorbell pages) at bind time; it is not built yet.
+ * <p><b>{@code EVTCHNOP_send} on an interdomain port is direct.</b> The domain reads the peer in
+ * the port-state mirror of its own file, checks in the peer's mirror that the peer port still points
+ * back, and raises it in the peer's file and rings the peer's doorbell itself — what dom0's hypervisor
+ * would do ({@link dev.lingon.xen.internal.EventDelivery#raise}), with no round trip. For that it maps
+ * the peer's event pages (shared info, vCPU page, port-state mirror; never its grant frames or memory),
+ * which dom0 authorises once per peer for an interdomain port of the caller
+ * ({@code LINGON_map_peer_events}). Every other send — IPI, unbound, free or invalid ports, a peer
+ * whose mirror no longer points back, a peer without a file (dom0), and every send while dom0 injects
+ * faults at the time of authorisation — goes through dom0, which answers as Xen does. Known gap: a
+ * fault interceptor installed in dom0 after a peer was authorised does not see that peer's direct
+ * sends. {@link #connect(LaunchTicket, PageMapper, Duration, boolean)} can turn the direct path off.
  *
  * <p>If the link to dom0 goes down (dom0 died, or closed the connection), every later control call
  * throws {@link Dom0LinkException}, blocked vCPUs return {@link dev.lingon.xen.api.Wake#SHUTDOWN} and
@@ -92,6 +98,12 @@ public final class RemoteXenDomain implements XenDomain, AutoCloseable {
     private final RemoteMemory memory;
     private final RemoteSched sched;
     private final RemoteHypervisor hypervisorView = new RemoteHypervisor(this);
+    private final PortStateMirror portStates;
+    /** The event pages of peers this domain sends to directly, by domid. */
+    private final Map<Integer, PeerEvents> peers = new ConcurrentHashMap<>();
+    /** Peers dom0 refused the direct path for (it injects faults, or the peer has no file), for the rest of this domain's life. */
+    private final Map<Integer, Boolean> viaDom0 = new ConcurrentHashMap<>();
+    private final boolean directSend;
     private final Map<Integer, RemoteXenStore> stores = new ConcurrentHashMap<>();
     private volatile RemoteXenStore store;
     /** Delivers watch events in order, off the link's reader thread, so a listener may call back into the store. */
@@ -100,7 +112,7 @@ public final class RemoteXenDomain implements XenDomain, AutoCloseable {
     private final AtomicInteger inSched = new AtomicInteger();
     private volatile boolean closed;
 
-    private RemoteXenDomain(HypercallClient client, PageMapper mapper, DomainHandle handle) {
+    private RemoteXenDomain(HypercallClient client, PageMapper mapper, DomainHandle handle, boolean directSend) {
         this.client = client;
         this.mapper = mapper;
         Reply.Welcome w = client.welcome();
@@ -123,6 +135,9 @@ public final class RemoteXenDomain implements XenDomain, AutoCloseable {
         this.vcpuPage = new VcpuPage(file.asSlice((long) DomainFileLayout.VCPU_PAGE * DomainFileLayout.PAGE_SIZE,
                 DomainFileLayout.PAGE_SIZE));
         this.wakeups = new DoorbellWakeups(vcpuPage, vcpus);
+        this.portStates = new PortStateMirror(file.asSlice((long) DomainFileLayout.PORT_STATE_PAGE * DomainFileLayout.PAGE_SIZE,
+                (long) DomainFileLayout.PORT_MIRROR_PAGES * DomainFileLayout.PAGE_SIZE));
+        this.directSend = directSend;
         this.evtchn = new RemoteEventChannels(this);
         this.gnttab = new RemoteGrantTable(this);
         this.memory = new RemoteMemory(this);
@@ -136,16 +151,19 @@ public final class RemoteXenDomain implements XenDomain, AutoCloseable {
      * @throws Dom0LinkException when dom0 cannot be reached or refuses the ticket
      */
     public static RemoteXenDomain connect(LaunchTicket ticket, PageMapper mapper) {
-        return connect(ticket, mapper, HypercallClient.DEFAULT_CALL_TIMEOUT);
+        return connect(ticket, mapper, HypercallClient.DEFAULT_CALL_TIMEOUT, true);
     }
 
-    /** As {@link #connect(LaunchTicket, PageMapper)}, giving up on a call dom0 does not answer within {@code callTimeout}. */
-    public static RemoteXenDomain connect(LaunchTicket ticket, PageMapper mapper, Duration callTimeout) {
+    /**
+     * As {@link #connect(LaunchTicket, PageMapper)}, giving up on a call dom0 does not answer within
+     * {@code callTimeout}; with {@code directSend} false every {@code EVTCHNOP_send} goes through dom0.
+     */
+    public static RemoteXenDomain connect(LaunchTicket ticket, PageMapper mapper, Duration callTimeout, boolean directSend) {
         Objects.requireNonNull(mapper, "mapper");
         HypercallClient c = HypercallClient.connect(ticket, callTimeout);
         RemoteXenDomain d;
         try {
-            d = new RemoteXenDomain(c, mapper, ticket.handle());
+            d = new RemoteXenDomain(c, mapper, ticket.handle(), directSend);
         } catch (RuntimeException e) {
             c.close();
             throw e;
@@ -294,6 +312,8 @@ public final class RemoteXenDomain implements XenDomain, AutoCloseable {
         kickAll();
         watchDelivery.shutdown();
         gnttab.unmapAllLocally();
+        peers.values().forEach(PeerEvents::close);
+        peers.clear();
         // A vCPU still inside a doorbell wait touches the file when it wakes; unmap only once they are out.
         long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
         while (inSched.get() > 0 && System.nanoTime() - giveUp < 0) {
@@ -339,6 +359,66 @@ public final class RemoteXenDomain implements XenDomain, AutoCloseable {
 
     int maxGrantFrames() {
         return maxGrantFrames;
+    }
+
+    PortStateMirror portStates() {
+        return portStates;
+    }
+
+    boolean directSend() {
+        return directSend && !closed;
+    }
+
+    /**
+     * The event pages of {@code peerDomid}, mapped on first use with dom0's authorisation for interdomain
+     * {@code port}; null when dom0 refuses (the caller sends through dom0).
+     */
+    PeerEvents peerEvents(int peerDomid, int port) {
+        PeerEvents p = peers.get(peerDomid);
+        if (p != null || viaDom0.containsKey(peerDomid)) {
+            return p;
+        }
+        synchronized (peers) {
+            p = peers.get(peerDomid);
+            if (p != null) {
+                return p;
+            }
+            Request req = new Request.MapPeerEvents(port);
+            Reply r = client.call(req);
+            switch (r) {
+                case Reply.PeerFile f when f.domid() == peerDomid -> {
+                    p = new PeerEvents(f, mapper.mapForeign(Path.of(f.file()), 0, PeerEvents.LENGTH, false));
+                    peers.put(peerDomid, p);
+                    log.debug("{} sends to dom{}#{} directly", handle, f.domid(), f.generation());
+                    return p;
+                }
+                case Reply.PeerFile f -> {
+                    return null; // the port was rebound to another peer meanwhile; this send goes through dom0
+                }
+                case Reply.Rc rc when rc.errno() == Errno.EBUSY || rc.errno() == Errno.ENODEV -> {
+                    // dom0 injects faults, or the peer (dom0 itself, say) keeps its pages in no file: every
+                    // send to this peer goes through dom0 from now on.
+                    viaDom0.put(peerDomid, Boolean.TRUE);
+                    return null;
+                }
+                case Reply.Rc rc -> {
+                    return null; // the port changed meanwhile (EINVAL) or the peer is gone (ESRCH): dom0 answers the send
+                }
+                default -> throw unexpected(req, r);
+            }
+        }
+    }
+
+    /** Drops a peer's pages after its mirror no longer pointed back (it closed the port, or died). */
+    void forgetPeer(PeerEvents p) {
+        if (peers.remove(p.domid(), p)) {
+            try {
+                p.close();
+            } catch (IllegalStateException e) {
+                // Another vCPU is ringing through it right now; the mapping stays until the process ends.
+                log.debug("{}: the event pages of dom{} are in use; leaving them mapped", handle, p.domid());
+            }
+        }
     }
 
     AtomicInteger inSched() {

@@ -204,4 +204,16 @@ public sealed interface Reply {
             return REPLY_PROTOCOL_ERROR;
         }
     }
+
+    /** The file of the peer of an interdomain port, whose event pages the caller may now map. */
+    record PeerFile(int domid, long generation, int vcpus, String file) implements Reply {
+        public PeerFile {
+            Objects.requireNonNull(file, "file");
+        }
+
+        @Override
+        public int kind() {
+            return REPLY_PEER_FILE;
+        }
+    }
 }

@@ -273,6 +273,14 @@ public sealed interface Request {
         }
     }
 
+    /** Asks to raise the peer's end of interdomain {@code port} directly: the peer's event pages. */
+    record MapPeerEvents(int port) implements Request {
+        @Override
+        public int op() {
+            return OP_MAP_PEER_EVENTS;
+        }
+    }
+
     // ---------------------------------------------------------------- sched, domctl
 
     record Shutdown(ShutdownReason reason) implements Request {

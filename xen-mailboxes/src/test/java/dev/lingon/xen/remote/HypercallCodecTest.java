@@ -37,7 +37,7 @@ class HypercallCodecTest {
             new Request.EndForeignAccessRef(8), new Request.EndForeignAccess(9), new Request.RetryDeferred(),
             new Request.DeferredCount(), new Request.ActiveMappings(), new Request.SetUnmapNotify(true, 3, 4095, 6),
             new Request.ClearUnmapNotify(2), new Request.DecreaseReservation(5), new Request.CurrentReservation(),
-            new Request.PopulatePhysmap(), new Request.PageQuery(1), new Request.Shutdown(ShutdownReason.SOFT_RESET),
+            new Request.PopulatePhysmap(), new Request.PageQuery(1), new Request.MapPeerEvents(7), new Request.Shutdown(ShutdownReason.SOFT_RESET),
             new Request.GetDomainInfo(), new Request.XsOpen(), new Request.XsClose(1), new Request.XsMessage(1, new byte[]{1, 2, 3}));
 
     static final List<Reply> REPLIES = List.of(
@@ -49,7 +49,7 @@ class HypercallCodecTest {
             new Reply.Mapped(0, 77L * 4096, true, "/x/dom3-g1.mem"), new Reply.QuerySize(1, 64),
             new Reply.DomainInfo(DomainState.CRASHED, ShutdownReason.CRASH, "n"), new Reply.DomainInfo(DomainState.RUNNING, null, "n"),
             new Reply.XsMessage(2, new byte[16]), new Reply.Misuse(true, "bad"), new Reply.Failed("oops"),
-            new Reply.ProtocolError("bad frame"));
+            new Reply.ProtocolError("bad frame"), new Reply.PeerFile(3, 9L, 2, "/x/dom3-g9.mem"));
 
     @Test
     void everyRequestKindRoundTrips() throws Exception {
