@@ -89,7 +89,7 @@ final class RemoteSched implements Sched {
                 if (!d.paused() && ready.getAsBoolean()) {
                     return Wake.EVENT;
                 }
-                long now = System.nanoTime();
+                long now = SystemClock.INSTANCE.nanoTime();
                 if (deadlineNanos != NO_DEADLINE && now - deadlineNanos >= 0) {
                     return Wake.TIMEOUT;
                 }

@@ -293,6 +293,15 @@ public final class RemoteXenDomain implements XenDomain, AutoCloseable {
         return new DomainInfo(handle, info.name(), info.state(), info.reason(), vcpus, memory.pagesInUse(), maxPages, 0L);
     }
 
+    /**
+     * Runs {@code handler} once, with the reason, when the link to dom0 ends (dom0 died or closed it);
+     * at once if it already has. A domain cut off from dom0 must stop: this is where its kernel learns
+     * to halt the process. Runs on the link's thread; it must not block.
+     */
+    public void onDom0Lost(java.util.function.Consumer<String> handler) {
+        client.onDown(handler);
+    }
+
     /** Whether the link to dom0 is up. */
     public boolean isConnected() {
         return client.isUp();
@@ -315,8 +324,7 @@ public final class RemoteXenDomain implements XenDomain, AutoCloseable {
         peers.values().forEach(PeerEvents::close);
         peers.clear();
         // A vCPU still inside a doorbell wait touches the file when it wakes; unmap only once they are out.
-        long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-        while (inSched.get() > 0 && System.nanoTime() - giveUp < 0) {
+        for (int tries = 0; inSched.get() > 0 && tries < 2000; tries++) {
             kickAll();
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
         }

@@ -167,7 +167,11 @@ class HypercallServerTest {
     @Test
     void whenDom0ClosesTheLinkTheDomainStopsAndItsCallsFail() {
         try (RemoteXenDomain ra = dom0.connect(a)) {
+            java.util.concurrent.CompletableFuture<String> lost = new java.util.concurrent.CompletableFuture<>();
+            ra.onDom0Lost(lost::complete);
             assertTrue(dom0.server.disconnect(a.handle()));
+            await().atMost(Duration.ofSeconds(5)).until(lost::isDone);
+            assertTrue(lost.join().contains("dom0 closed"), lost.join());
             await().atMost(Duration.ofSeconds(5)).until(() -> !ra.isConnected());
             assertEquals(DomainState.DYING, ra.state());
             assertThrows(Dom0LinkException.class, () -> ra.evtchn().allocUnbound(0));
