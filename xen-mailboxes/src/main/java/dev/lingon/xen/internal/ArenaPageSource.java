@@ -12,7 +12,7 @@ import java.util.Optional;
 /**
  * Pages of the in-process backend: page-aligned, zeroed segments from an automatic arena. A page
  * another domain still maps stays valid after this domain is gone, because the GC frees it only once
- * nobody holds it — so {@link #retire} and {@link #release} have nothing to do.
+ * nobody holds it — so {@link #retire} has nothing to do.
  */
 final class ArenaPageSource implements PageSource {
     static final Factory FACTORY = (handle, config) -> Result.ok(new ArenaPageSource(config.vcpus()));
@@ -67,15 +67,6 @@ final class ArenaPageSource implements PageSource {
     }
 
     @Override
-    public boolean unmapsOnRelease() {
-        return false;
-    }
-
-    @Override
     public void retire() {
-    }
-
-    @Override
-    public void release() {
     }
 }

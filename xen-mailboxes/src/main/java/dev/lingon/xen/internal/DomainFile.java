@@ -24,7 +24,8 @@ import java.nio.file.Path;
  * entries, its frames. A peer: only frames granted to it, through a mapping dom0 authorised. dom0
  * alone: the header, the run state, the port-state mirror and GTF_reading/GTF_writing.
  *
- * <p>Thread-safe; closing unmaps (every view becomes inaccessible).
+ * <p>Thread-safe. Closing a file {@link #open}ed here unmaps it (every view becomes inaccessible);
+ * the hypervisor's own mapping ({@link #create}) is unmapped by the GC once unreachable.
  */
 public final class DomainFile implements AutoCloseable {
     private final ShmFile file;
@@ -58,10 +59,12 @@ public final class DomainFile implements AutoCloseable {
      * dom0: creates the file of a new domain at {@code path} (which must not exist), backs its fixed
      * pages and first grant frame with memory, and writes the header. Throws
      * {@link java.io.UncheckedIOException} naming the file, its size and the free space when it cannot
-     * (a full {@code /dev/shm}, say); nothing is left behind then.
+     * (a full {@code /dev/shm}, say); nothing is left behind then. dom0's mapping belongs to the GC
+     * ({@link ShmFile#createCollected}): it lives while any page of it is reachable in this JVM, and
+     * {@link #close} leaves it alone.
      */
     public static DomainFile create(Path path, DomainHandle handle, int vcpus, int maxGrantFrames, int maxPages) {
-        ShmFile f = ShmFile.create(path, fileSize(maxGrantFrames, maxPages));
+        ShmFile f = ShmFile.createCollected(path, fileSize(maxGrantFrames, maxPages));
         try {
             f.allocate(0, (long) (GRANT_FRAMES_PAGE + 1) * PAGE_SIZE);
             DomainFile d = new DomainFile(f, handle.domid(), handle.generation(), vcpus, maxGrantFrames, maxPages);
@@ -192,7 +195,7 @@ public final class DomainFile implements AutoCloseable {
         file.allocate(offset, length);
     }
 
-    /** Unmaps the file in this process. */
+    /** Unmaps the file in this process if it was {@link #open}ed; the GC unmaps a {@link #create}d one. */
     @Override
     public void close() {
         file.close();

@@ -57,12 +57,6 @@ final class DomainGrantTable implements GrantTable {
     private int[] writePins = new int[0];
     /** False once the domain is destroyed: its grants can no longer be mapped. */
     private boolean alive = true;
-    /**
-     * Pins on all refs. While there is any, this table holds one reference on the domain's memory
-     * lease (see InProcessDomain), so a destroyed domain's pages stay mapped while another domain
-     * maps or copies one of them, as a mapped page outlives its granter in Xen.
-     */
-    private int totalPins;
 
     private final Object maptrack = new Object();
     private final ArrayList<Maptrack> handles = new ArrayList<>();
@@ -281,31 +275,16 @@ final class DomainGrantTable implements GrantTable {
         if (!readonly) {
             writePins[ref]++;
         }
-        if (totalPins++ == 0 && !self.leaseMemory()) {
-            // alive implies the domain still holds its own lease; losing it here is a bug, not an outcome
-            throw new IllegalStateException("dom" + self.domid() + "'s memory was released while its grant table was alive");
-        }
         // Acquire pairs with the granter's release fence: the frame we read is the one granted.
         VarHandle.acquireFence();
         return f.get(ValueLayout.JAVA_INT, off + FRAME_OFFSET) & 0xFFFFFFFFL;
     }
 
-    /**
-     * Drops a pin and clears GTF_writing / GTF_reading when the last such pin goes; the last pin of
-     * all lets go of the granter's memory lease (outside this monitor: that may unmap the pages).
-     */
-    private void unpin(int ref, boolean readonly) {
-        if (unpinLocked(ref, readonly)) {
-            self.releaseMemory();
-        }
-    }
-
-    /** True when that was the last pin of all. */
-    private synchronized boolean unpinLocked(int ref, boolean readonly) {
+    /** Drops a pin and clears GTF_writing / GTF_reading when the last such pin goes. */
+    private synchronized void unpin(int ref, boolean readonly) {
         if (pins[ref] == 0) {
-            return false;
+            return;
         }
-        totalPins--;
         pins[ref]--;
         if (!readonly) {
             writePins[ref]--;
@@ -315,7 +294,6 @@ final class DomainGrantTable implements GrantTable {
             MemorySegment f = frameOf(frames, ref);
             INT.getAndBitwiseAnd(f, offsetIn(ref) + COMBO_OFFSET, ~clear);
         }
-        return totalPins == 0;
     }
 
     private synchronized void markDead() {

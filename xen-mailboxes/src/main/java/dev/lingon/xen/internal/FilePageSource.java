@@ -124,17 +124,7 @@ final class FilePageSource implements PageSource {
     }
 
     @Override
-    public boolean unmapsOnRelease() {
-        return true;
-    }
-
-    @Override
     public void retire() {
         file.delete();
-    }
-
-    @Override
-    public void release() {
-        file.close();
     }
 }

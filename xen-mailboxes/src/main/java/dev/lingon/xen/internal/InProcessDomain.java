@@ -34,12 +34,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * state) is made true with a volatile or atomic write before the wake, and the sleeper re-checks it
  * after making itself findable (see {@link VcpuWakeups}).
  *
- * <p>Memory lease: the domain's pages are unmapped ({@link PageSource#release}) once nobody uses them.
- * Holders: the domain itself until it is destroyed, its grant table while another domain pins one of
- * its grants, and, where release really unmaps (files), every SCHEDOP call in progress, so a vCPU
- * woken by the destruction leaves its doorbell before the page goes. A call that finds the lease gone
- * answers as for a dead domain. Arena pages are never unmapped under a thread (the GC frees them), so
- * there SCHEDOP calls skip the lease and its contended atomics.
+ * <p>Page lifetime: the pages live as long as anything can reach them, as in the in-process backend
+ * where the GC frees an arena page once nobody holds it: a peer that maps one of this domain's granted
+ * pages keeps it (Xen keeps a granted page until it is unmapped), and so does this domain's own code
+ * still running after its destruction (in one JVM it may touch its pages while it winds down).
  */
 final class InProcessDomain implements XenDomain, Sched {
     private final InProcessHypervisor hv;
@@ -57,11 +55,6 @@ final class InProcessDomain implements XenDomain, Sched {
     private final DomainGrantTable gnttab;
     private final Vcpu[] vcpus;
     private final AtomicInteger blockedVcpus = new AtomicInteger();
-    /** Holders of the memory lease (see the class comment); the pages go when it drops to 0. */
-    private final AtomicInteger leaseHolders = new AtomicInteger(1);
-    private final Runnable onMemoryReleased;
-    /** Whether SCHEDOP calls must hold the lease: only where releasing it unmaps pages under them. */
-    private final boolean callsLeaseMemory;
 
     private volatile boolean paused;
     /** Null while live; SHUTDOWN, CRASHED or DYING after. */
@@ -79,19 +72,13 @@ final class InProcessDomain implements XenDomain, Sched {
         }
     }
 
-    /**
-     * @param pages            the domain's pages (and so its wake-ups)
-     * @param onMemoryReleased runs once the pages are unmapped, on the thread that let go of the lease last
-     */
-    InProcessDomain(InProcessHypervisor hv, DomainHandle handle, DomainConfig config, long createdAt, PageSource pages,
-                    Runnable onMemoryReleased) {
+    /** @param pages the domain's pages (and so its wake-ups) */
+    InProcessDomain(InProcessHypervisor hv, DomainHandle handle, DomainConfig config, long createdAt, PageSource pages) {
         this.hv = hv;
         this.handle = handle;
         this.config = config;
         this.createdAt = createdAt;
         this.pages = pages;
-        this.onMemoryReleased = onMemoryReleased;
-        this.callsLeaseMemory = pages.unmapsOnRelease();
         this.memory = new DomainMemory(pages, config.maxPages());
         this.sharedInfo = new SharedInfoPage(pages.sharedInfoPage());
         this.vcpuPage = new VcpuPage(pages.vcpuPage());
@@ -215,49 +202,6 @@ final class InProcessDomain implements XenDomain, Sched {
         return wakeups.isSleeping(vcpu);
     }
 
-    // ---------------------------------------------------------------- memory lease
-
-    /** Takes a reference on the memory lease; false once the pages are gone. */
-    boolean leaseMemory() {
-        while (true) {
-            int n = leaseHolders.get();
-            if (n == 0) {
-                return false;
-            }
-            if (leaseHolders.compareAndSet(n, n + 1)) {
-                return true;
-            }
-        }
-    }
-
-    /** A SCHEDOP call enters: false if the pages are gone (answer as for a dead domain). */
-    private boolean enterCall() {
-        return !callsLeaseMemory || leaseMemory();
-    }
-
-    /** A SCHEDOP call that {@link #enterCall entered} leaves. */
-    private void leaveCall() {
-        if (callsLeaseMemory) {
-            releaseMemory();
-        }
-    }
-
-    /** Drops a reference; the last one unmaps the pages. */
-    void releaseMemory() {
-        int n = leaseHolders.decrementAndGet();
-        if (n == 0) {
-            pages.release();
-            onMemoryReleased.run();
-        } else if (n < 0) {
-            throw new IllegalStateException("dom" + domid() + "'s memory lease was released once too often");
-        }
-    }
-
-    /** Whether the pages are still mapped (for the hypervisor's close and for tests). */
-    boolean isMemoryMapped() {
-        return leaseHolders.get() > 0;
-    }
-
     @Override
     public DomainState state() {
         DomainState t = terminal;
@@ -296,15 +240,7 @@ final class InProcessDomain implements XenDomain, Sched {
 
     /** {@code evtchn_port_set_pending} on this domain, then wake a blocked or polling vCPU. */
     void raise(int port, int vcpu) {
-        try {
-            events.raise(port, vcpu);
-        } catch (IllegalStateException e) {
-            // A send that read its binding just before this domain was destroyed may arrive after the
-            // pages went: the event is lost with the domain, as in Xen. Anything else is a bug.
-            if (isMemoryMapped() || terminal != DomainState.DYING) {
-                throw e;
-            }
-        }
+        events.raise(port, vcpu);
     }
 
     /** {@code vcpu_kick}: the kicked word, then wake the vCPU's thread. */
@@ -359,25 +295,18 @@ final class InProcessDomain implements XenDomain, Sched {
         if (vcpu < 0 || vcpu >= vcpus.length) {
             throw new IllegalArgumentException("dom" + domid() + " has no vCPU " + vcpu);
         }
-        if (!enterCall()) {
-            return Wake.SHUTDOWN;
-        }
+        // SCHEDOP_block re-enables event delivery before it decides to sleep.
+        sharedInfo.setUpcallMask(vcpu, false);
+        Vcpu v = occupy(vcpu);
+        // A kick that reached the running vCPU leaves nothing behind, as in Xen; one that comes
+        // during the block makes it return even if another vCPU's scan took the event first.
+        vcpuPage.clearKick(vcpu);
         try {
-            // SCHEDOP_block re-enables event delivery before it decides to sleep.
-            sharedInfo.setUpcallMask(vcpu, false);
-            Vcpu v = occupy(vcpu);
-            // A kick that reached the running vCPU leaves nothing behind, as in Xen; one that comes
-            // during the block makes it return even if another vCPU's scan took the event first.
-            vcpuPage.clearKick(vcpu);
-            try {
-                return waitFor(v, deadlineNanos,
-                        () -> vcpuPage.takeKick(vcpu) || sharedInfo.isUpcallPending(vcpu),
-                        () -> vcpuPage.isKicked(vcpu) || sharedInfo.isUpcallPending(vcpu));
-            } finally {
-                v.waiter.set(null);
-            }
+            return waitFor(v, deadlineNanos,
+                    () -> vcpuPage.takeKick(vcpu) || sharedInfo.isUpcallPending(vcpu),
+                    () -> vcpuPage.isKicked(vcpu) || sharedInfo.isUpcallPending(vcpu));
         } finally {
-            leaveCall();
+            v.waiter.set(null);
         }
     }
 
@@ -395,30 +324,23 @@ final class InProcessDomain implements XenDomain, Sched {
                 throw new IllegalArgumentException("SCHEDOP_poll: port " + p + " is out of range");
             }
         }
-        if (!enterCall()) {
-            return Wake.SHUTDOWN;
-        }
+        Vcpu v = occupy(vcpu);
+        int[] copy = ports.clone();
+        // Xen's poll_evtchn: the port when one is polled, -1 for several (raisers then wake on any port).
+        vcpuPage.startPolling(vcpu, copy.length == 1 ? copy[0] : -1);
         try {
-            Vcpu v = occupy(vcpu);
-            int[] copy = ports.clone();
-            // Xen's poll_evtchn: the port when one is polled, -1 for several (raisers then wake on any port).
-            vcpuPage.startPolling(vcpu, copy.length == 1 ? copy[0] : -1);
-            try {
-                java.util.function.BooleanSupplier anyPending = () -> {
-                    for (int p : copy) {
-                        if (sharedInfo.isPending(p)) {
-                            return true;
-                        }
+            java.util.function.BooleanSupplier anyPending = () -> {
+                for (int p : copy) {
+                    if (sharedInfo.isPending(p)) {
+                        return true;
                     }
-                    return false;
-                };
-                return waitFor(v, deadlineNanos, anyPending, anyPending);
-            } finally {
-                vcpuPage.stopPolling(vcpu);
-                v.waiter.set(null);
-            }
+                }
+                return false;
+            };
+            return waitFor(v, deadlineNanos, anyPending, anyPending);
         } finally {
-            leaveCall();
+            vcpuPage.stopPolling(vcpu);
+            v.waiter.set(null);
         }
     }
 
@@ -463,24 +385,17 @@ final class InProcessDomain implements XenDomain, Sched {
         if (!paused) {
             return terminal == null;
         }
-        if (!enterCall()) {
-            return false;
-        }
+        Vcpu v = occupy(vcpu);
         try {
-            Vcpu v = occupy(vcpu);
-            try {
-                while (paused && terminal == null) {
-                    if (Thread.currentThread().isInterrupted()) {
-                        break;
-                    }
-                    wakeups.sleep(vcpu, () -> !paused || terminal != null, -1);
+            while (paused && terminal == null) {
+                if (Thread.currentThread().isInterrupted()) {
+                    break;
                 }
-                return terminal == null;
-            } finally {
-                v.waiter.set(null);
+                wakeups.sleep(vcpu, () -> !paused || terminal != null, -1);
             }
+            return terminal == null;
         } finally {
-            leaveCall();
+            v.waiter.set(null);
         }
     }
 

@@ -42,11 +42,13 @@ import java.util.function.Consumer;
  * toolstack's part in domain creation and destruction (XenStore homes, introduce/release), as libxl
  * does for xl.
  *
- * <p>Files (shared-memory backend): created with the domain; removed when it is destroyed, while the
- * mapping in this process stays until no other domain maps or copies one of its pages (Xen keeps a
- * granted page until it is unmapped) and no vCPU call is still inside; then unmapped. Closing the
- * hypervisor destroys every domain, lets dom0 go the same way and removes the directory if the
- * hypervisor created it.
+ * <p>Files (shared-memory backend): created with the domain, named {@code dom<domid>-g<generation>.mem};
+ * the name is removed when the domain is destroyed, so no process finds a dead domain's pages, while
+ * this process's mapping lives on as long as anything here reaches one of its pages (a peer that maps
+ * a granted page, as Xen keeps a granted page until it is unmapped; the domain's own code winding
+ * down), and the GC unmaps it after that, as it frees arena pages in-process. Closing the hypervisor
+ * destroys every domain, lets dom0 go the same way and removes the directory if the hypervisor
+ * created it.
  *
  * <p>Thread-safe. Locks: {@code domainsLock} guards the domain table; {@code eventLock} guards every
  * event-channel table (control operations only; send is lock-free). Neither is held while calling
@@ -67,8 +69,6 @@ public final class InProcessHypervisor implements Hypervisor {
     private int nextDomid = 1;
     private final InProcessDomain dom0;
     private final PageSource.Factory pageSources;
-    /** Domains (live or destroyed) whose pages are still mapped; guarded by itself. */
-    private final java.util.Set<InProcessDomain> mapped = new java.util.LinkedHashSet<>();
     private volatile boolean closed;
 
     private record Deferred(InProcessDomain target, int port, int vcpu) {
@@ -117,19 +117,7 @@ public final class InProcessHypervisor implements Hypervisor {
     }
 
     private InProcessDomain newDomain(DomainHandle h, DomainConfig cfg, PageSource pages) {
-        InProcessDomain[] d = new InProcessDomain[1];
-        d[0] = new InProcessDomain(this, h, cfg, clock.nanoTime(), pages, () -> memoryReleased(d[0]));
-        synchronized (mapped) {
-            mapped.add(d[0]);
-        }
-        return d[0];
-    }
-
-    private void memoryReleased(InProcessDomain d) {
-        synchronized (mapped) {
-            mapped.remove(d);
-        }
-        log.debug("{}'s pages are unmapped", d.handle());
+        return new InProcessDomain(this, h, cfg, clock.nanoTime(), pages);
     }
 
     Object eventLock() {
@@ -376,10 +364,9 @@ public final class InProcessHypervisor implements Hypervisor {
             d.evtchnImpl().closeAllLocked();
         }
         d.gnttabImpl().releaseOnDestroy();
-        // The file's name goes now, so no process finds a dead domain's pages; the mapping goes with
-        // the last user of the memory lease (a peer's mapping of a granted page may keep it a while).
+        // The file's name goes now, so no process finds a dead domain's pages; the mapping stays
+        // while anything reaches a page (a peer that maps a granted page, the domain winding down).
         d.pages().retire();
-        d.releaseMemory();
         d.closeStore();
         synchronized (domainsLock) {
             domains.remove(d.domid(), d);
@@ -532,17 +519,7 @@ public final class InProcessHypervisor implements Hypervisor {
         dom0.markDying();
         dom0.gnttabImpl().releaseOnDestroy();
         dom0.pages().retire();
-        dom0.releaseMemory();
         dom0.closeStore();
-        List<InProcessDomain> stillMapped;
-        synchronized (mapped) {
-            stillMapped = new ArrayList<>(mapped);
-        }
-        if (!stillMapped.isEmpty()) {
-            // Only threads still inside a SCHEDOP call can hold a lease now; they leave at once (every
-            // domain is dying) and the last one unmaps.
-            log.debug("at close, the pages of {} are still in use by vCPU calls on their way out", stillMapped);
-        }
         pageSources.close();
     }
 
@@ -559,17 +536,5 @@ public final class InProcessHypervisor implements Hypervisor {
     public boolean isVcpuSleeping(DomainHandle handle, int vcpu) {
         InProcessDomain d = byHandle(handle);
         return d != null && d.isVcpuSleeping(vcpu);
-    }
-
-    /** Whether a domain's pages are still mapped here (a destroyed one's while others map them); for tests. */
-    public boolean isMemoryMapped(DomainHandle handle) {
-        synchronized (mapped) {
-            for (InProcessDomain d : mapped) {
-                if (d.handle().equals(handle)) {
-                    return true;
-                }
-            }
-        }
-        return false;
     }
 }

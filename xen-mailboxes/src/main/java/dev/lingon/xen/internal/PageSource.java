@@ -21,9 +21,10 @@ import java.util.Optional;
  *   {@code MAP_SHARED}, so another process can map the same pages; vCPUs sleep on doorbells in the
  *   file, which any process can ring.</li>
  * </ul>
- * Life cycle: {@link #retire} when the domain is destroyed (no new process may find the pages), then
- * {@link #release} once nothing maps them any more (the hypervisor counts that, see InProcessDomain's
- * memory lease). Thread-safe.
+ * Life cycle: {@link #retire} when the domain is destroyed (no new process may find the pages); the
+ * pages themselves live while anything in this JVM reaches them and the GC frees or unmaps them after,
+ * so a page a peer still maps, or that the destroyed domain's own code touches while it winds down,
+ * stays valid, as a mapped page outlives its granter in Xen. Thread-safe.
  */
 sealed interface PageSource permits ArenaPageSource, FilePageSource {
 
@@ -48,18 +49,8 @@ sealed interface PageSource permits ArenaPageSource, FilePageSource {
     /** The file another process maps to share these pages, if there is one. */
     Optional<Path> file();
 
-    /**
-     * Whether {@link #release} unmaps the pages, so that a thread touching them must hold the domain's
-     * memory lease. False for arena pages, which the GC frees only once unreachable: their callers skip
-     * the lease's atomics.
-     */
-    boolean unmapsOnRelease();
-
-    /** The domain is destroyed: its file name goes (the pages stay mapped for whoever maps them). */
+    /** The domain is destroyed: its file name goes (the pages stay mapped for whoever reaches them). */
     void retire();
-
-    /** Nothing maps the pages any more: unmap them. Every segment handed out becomes inaccessible. */
-    void release();
 
     /** Makes a domain's page source; one per hypervisor. */
     interface Factory extends AutoCloseable {

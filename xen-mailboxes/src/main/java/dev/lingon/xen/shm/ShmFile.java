@@ -14,7 +14,10 @@ import java.nio.file.StandardOpenOption;
  * (a domain's memory, its shared-info page, its doorbells). Every process that maps the same file sees
  * the same bytes; on {@code /dev/shm} they never touch a disk. The mapping is page-aligned, so page
  * {@code n} of the file is page-aligned in memory too. Closing unmaps it (the file stays until
- * {@link #delete}d, as a mapped page outlives its granter in Xen until it is unmapped).
+ * {@link #delete}d, as a mapped page outlives its granter in Xen until it is unmapped). A mapping made
+ * by {@link #createCollected} is instead unmapped by the GC once no slice of it is reachable, for
+ * pages whose last user nobody can name (see {@link #createCollected}). The file descriptor is closed
+ * as soon as the file is mapped either way.
  *
  * <p>Files are sparse. A store to a page that is still a hole when the file system is full does not
  * fail politely: the kernel sends SIGBUS. So whoever hands a page out first {@link #allocate}s it
@@ -24,22 +27,39 @@ public final class ShmFile implements AutoCloseable {
     private final Path path;
     private final Arena arena;
     private final MemorySegment segment;
+    private final boolean collected;
 
-    private ShmFile(Path path, Arena arena, MemorySegment segment) {
+    private ShmFile(Path path, Arena arena, MemorySegment segment, boolean collected) {
         this.path = path;
         this.arena = arena;
         this.segment = segment;
+        this.collected = collected;
     }
 
     /** Creates {@code path} (which must not exist) of {@code size} zero bytes, and maps it. */
     public static ShmFile create(Path path, long size) {
+        return create(path, size, false);
+    }
+
+    /**
+     * As {@link #create}, but the mapping belongs to the GC ({@link Arena#ofAuto()}): it stays valid
+     * while any slice of it is reachable and is unmapped after, and {@link #close} does nothing. For
+     * pages that code in this JVM may still touch after their owner is gone, so that an explicit unmap
+     * would turn a late access into an exception (a destroyed domain's pages, which a peer's mapping of
+     * a granted page or the domain's own winding-down code may still use).
+     */
+    public static ShmFile createCollected(Path path, long size) {
+        return create(path, size, true);
+    }
+
+    private static ShmFile create(Path path, long size, boolean collected) {
         if (size <= 0) {
             throw new IllegalArgumentException("a shared-memory file needs a positive size; got " + size);
         }
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             ch.position(size - 1); // one byte at the end: the file is sparse zeros, pages backed only once touched
             ch.write(java.nio.ByteBuffer.wrap(new byte[1]));
-            return map(path, ch, size);
+            return map(path, ch, size, collected);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the shared-memory file " + path + ": " + e.getMessage(), e);
         }
@@ -48,16 +68,20 @@ public final class ShmFile implements AutoCloseable {
     /** Maps an existing file, all of it. */
     public static ShmFile open(Path path) {
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            return map(path, ch, ch.size());
+            return map(path, ch, ch.size(), false);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot map the shared-memory file " + path + ": " + e.getMessage(), e);
         }
     }
 
-    private static ShmFile map(Path path, FileChannel ch, long size) throws IOException {
+    private static ShmFile map(Path path, FileChannel ch, long size, boolean collected) throws IOException {
+        if (collected) {
+            Arena arena = Arena.ofAuto();
+            return new ShmFile(path, arena, ch.map(FileChannel.MapMode.READ_WRITE, 0, size, arena), true);
+        }
         Arena arena = Arena.ofShared();
         try {
-            return new ShmFile(path, arena, ch.map(FileChannel.MapMode.READ_WRITE, 0, size, arena));
+            return new ShmFile(path, arena, ch.map(FileChannel.MapMode.READ_WRITE, 0, size, arena), false);
         } catch (IOException | RuntimeException e) {
             arena.close();
             throw e;
@@ -73,10 +97,15 @@ public final class ShmFile implements AutoCloseable {
         return segment;
     }
 
-    /** Unmaps the file (every slice of {@link #segment()} becomes inaccessible). */
+    /**
+     * Unmaps the file (every slice of {@link #segment()} becomes inaccessible); for a
+     * {@link #createCollected} mapping, nothing: the GC unmaps it.
+     */
     @Override
     public void close() {
-        arena.close();
+        if (!collected) {
+            arena.close();
+        }
     }
 
     /**

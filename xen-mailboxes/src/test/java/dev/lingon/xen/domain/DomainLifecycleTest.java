@@ -2,6 +2,7 @@ package dev.lingon.xen.domain;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.lingon.xen.Backend;
 import dev.lingon.xen.api.DomId;
 import dev.lingon.xen.api.DomainConfig;
 import dev.lingon.xen.api.DomainHandle;
@@ -10,7 +11,6 @@ import dev.lingon.xen.api.DomainState;
 import dev.lingon.xen.api.Errno;
 import dev.lingon.xen.api.EvtchnState;
 import dev.lingon.xen.api.Hypervisor;
-import dev.lingon.xen.api.Hypervisors;
 import dev.lingon.xen.api.ShutdownReason;
 import dev.lingon.xen.api.WatchEvent;
 import dev.lingon.xen.api.XenDomain;
@@ -21,6 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.util.ArrayList;
@@ -28,12 +29,20 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** Domains: ids and generations, states, shutdown reasons, and what destruction takes down. */
+@ParameterizedClass
+@EnumSource(Backend.class)
 class DomainLifecycleTest {
+    final Backend backend;
+
+    DomainLifecycleTest(Backend backend) {
+        this.backend = backend;
+    }
+
     Hypervisor hv;
 
     @BeforeEach
     void boot() {
-        hv = Hypervisors.inProcess();
+        hv = backend.start();
     }
 
     @AfterEach

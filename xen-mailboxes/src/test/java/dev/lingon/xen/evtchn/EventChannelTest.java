@@ -2,6 +2,7 @@ package dev.lingon.xen.evtchn;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.lingon.xen.Backend;
 import dev.lingon.xen.api.DomId;
 import dev.lingon.xen.api.DomainConfig;
 import dev.lingon.xen.api.Errno;
@@ -9,7 +10,6 @@ import dev.lingon.xen.api.EventChannels;
 import dev.lingon.xen.api.EvtchnState;
 import dev.lingon.xen.api.EvtchnStatus;
 import dev.lingon.xen.api.Hypervisor;
-import dev.lingon.xen.api.Hypervisors;
 import dev.lingon.xen.api.Result;
 import dev.lingon.xen.api.Virq;
 import dev.lingon.xen.api.XenDomain;
@@ -18,19 +18,29 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /** The 2-level event-channel ABI, rule by rule, as xen/common/event_channel.c implements it. */
+@ParameterizedClass
+@EnumSource(Backend.class)
 class EventChannelTest {
+    final Backend backend;
+
+    EventChannelTest(Backend backend) {
+        this.backend = backend;
+    }
+
     Hypervisor hv;
     XenDomain a;
     XenDomain b;
 
     @BeforeEach
     void boot() {
-        hv = Hypervisors.inProcess();
+        hv = backend.start();
         a = hv.domain(hv.createDomain(DomainConfig.named("a").withVcpus(2)).orThrow()).orElseThrow();
         b = hv.domain(hv.createDomain(DomainConfig.named("b")).orThrow()).orElseThrow();
     }

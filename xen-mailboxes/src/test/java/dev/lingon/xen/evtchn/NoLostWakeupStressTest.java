@@ -2,9 +2,9 @@ package dev.lingon.xen.evtchn;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.lingon.xen.Backend;
 import dev.lingon.xen.api.DomainConfig;
 import dev.lingon.xen.api.Hypervisor;
-import dev.lingon.xen.api.Hypervisors;
 import dev.lingon.xen.api.Sched;
 import dev.lingon.xen.api.Wake;
 import dev.lingon.xen.api.XenDomain;
@@ -12,6 +12,8 @@ import dev.lingon.xen.api.XenDomain;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -25,7 +27,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * were lost it would sleep through the producer's final send and never finish: the assertion is that
  * it finishes, having seen the last sequence number. The deadline only turns a hang into a failure.
  */
+@ParameterizedClass
+@EnumSource(Backend.class)
 class NoLostWakeupStressTest {
+    final Backend backend;
+
+    NoLostWakeupStressTest(Backend backend) {
+        this.backend = backend;
+    }
+
     static final int STORM = Integer.getInteger("lingon.stress.sends", 300_000);
     static final int LOCKSTEP = Integer.getInteger("lingon.stress.lockstep", 20_000);
 
@@ -38,7 +48,7 @@ class NoLostWakeupStressTest {
 
     @BeforeEach
     void boot() {
-        hv = Hypervisors.inProcess();
+        hv = backend.start();
         a = hv.domain(hv.createDomain(DomainConfig.named("producer")).orThrow()).orElseThrow();
         b = hv.domain(hv.createDomain(DomainConfig.named("consumer")).orThrow()).orElseThrow();
         ap = a.evtchn().allocUnbound(b.domid()).orThrow();

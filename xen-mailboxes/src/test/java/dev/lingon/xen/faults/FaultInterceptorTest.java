@@ -2,6 +2,7 @@ package dev.lingon.xen.faults;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.lingon.xen.Backend;
 import dev.lingon.xen.api.DomainConfig;
 import dev.lingon.xen.api.DomainState;
 import dev.lingon.xen.api.Errno;
@@ -9,19 +10,28 @@ import dev.lingon.xen.api.FaultInterceptor;
 import dev.lingon.xen.api.GntStatus;
 import dev.lingon.xen.api.Hypercall;
 import dev.lingon.xen.api.Hypervisor;
-import dev.lingon.xen.api.Hypervisors;
 import dev.lingon.xen.api.ShutdownReason;
 import dev.lingon.xen.api.XenDomain;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /** The single interception point where a chaos plan injects faults into hypercalls and notifications. */
+@ParameterizedClass
+@EnumSource(Backend.class)
 class FaultInterceptorTest {
+    final Backend backend;
+
+    FaultInterceptorTest(Backend backend) {
+        this.backend = backend;
+    }
+
     Hypervisor hv;
     XenDomain a;
     XenDomain b;
@@ -30,7 +40,7 @@ class FaultInterceptorTest {
 
     @BeforeEach
     void boot() {
-        hv = Hypervisors.inProcess();
+        hv = backend.start();
         a = hv.domain(hv.createDomain(DomainConfig.named("a")).orThrow()).orElseThrow();
         b = hv.domain(hv.createDomain(DomainConfig.named("b")).orThrow()).orElseThrow();
         ap = a.evtchn().allocUnbound(b.domid()).orThrow();

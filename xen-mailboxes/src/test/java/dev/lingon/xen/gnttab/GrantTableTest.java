@@ -4,13 +4,13 @@ import static dev.lingon.xen.api.GntStatus.*;
 import static dev.lingon.xen.layout.GrantEntryLayout.*;
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.lingon.xen.Backend;
 import dev.lingon.xen.api.DomId;
 import dev.lingon.xen.api.DomainConfig;
 import dev.lingon.xen.api.EndAccess;
 import dev.lingon.xen.api.Errno;
 import dev.lingon.xen.api.GntCopy;
 import dev.lingon.xen.api.Hypervisor;
-import dev.lingon.xen.api.Hypervisors;
 import dev.lingon.xen.api.MapResult;
 import dev.lingon.xen.api.Memory;
 import dev.lingon.xen.api.XenDomain;
@@ -20,12 +20,22 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 /** Grant tables v1: granting, ending, mapping, unmapping and copying, with Xen's GNTST answers. */
+@ParameterizedClass
+@EnumSource(Backend.class)
 class GrantTableTest {
+    final Backend backend;
+
+    GrantTableTest(Backend backend) {
+        this.backend = backend;
+    }
+
     Hypervisor hv;
     XenDomain a;
     XenDomain b;
@@ -33,7 +43,7 @@ class GrantTableTest {
 
     @BeforeEach
     void boot() {
-        hv = Hypervisors.inProcess();
+        hv = backend.start();
         a = hv.domain(hv.createDomain(DomainConfig.named("a")).orThrow()).orElseThrow();
         b = hv.domain(hv.createDomain(DomainConfig.named("b")).orThrow()).orElseThrow();
         c = hv.domain(hv.createDomain(DomainConfig.named("c")).orThrow()).orElseThrow();

@@ -2,13 +2,15 @@ package dev.lingon.xen.layout;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.lingon.xen.Backend;
 import dev.lingon.xen.api.DomainConfig;
 import dev.lingon.xen.api.Hypervisor;
-import dev.lingon.xen.api.Hypervisors;
 import dev.lingon.xen.api.XenDomain;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -17,8 +19,14 @@ import java.lang.foreign.ValueLayout;
  * Pins the bytes: an event raised through the hypercall API must land exactly where Xen's
  * {@code struct shared_info} puts it, so another backend (or a C peer) mapping the page agrees.
  */
+@ParameterizedClass
+@EnumSource(Backend.class)
 class SharedInfoLayoutTest {
-    final Hypervisor hv = Hypervisors.inProcess();
+    final Hypervisor hv;
+
+    SharedInfoLayoutTest(Backend backend) {
+        hv = backend.start();
+    }
 
     @AfterEach
     void down() {

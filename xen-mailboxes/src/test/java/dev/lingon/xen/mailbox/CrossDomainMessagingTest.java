@@ -3,6 +3,7 @@ package dev.lingon.xen.mailbox;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.lingon.xen.Backend;
 import dev.lingon.xen.api.Errno;
 import dev.lingon.xen.mailbox.CrossDomain.Ping;
 import dev.lingon.xen.mailbox.CrossDomain.Pong;
@@ -13,6 +14,8 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.time.Duration;
 import java.util.List;
@@ -20,8 +23,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** Typed actor references across domains: found through XenStore, used with tell and ask, replyTo translated both ways. */
+@ParameterizedClass
+@EnumSource(Backend.class)
 class CrossDomainMessagingTest {
-    final TwoDomains x = new TwoDomains();
+    final TwoDomains x;
+
+    CrossDomainMessagingTest(Backend backend) {
+        x = new TwoDomains(backend);
+    }
 
     @AfterEach
     void down() {

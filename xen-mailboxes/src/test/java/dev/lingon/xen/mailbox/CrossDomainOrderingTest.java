@@ -3,6 +3,7 @@ package dev.lingon.xen.mailbox;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.lingon.xen.Backend;
 import dev.lingon.xen.mailbox.CrossDomain.Count;
 import dev.lingon.xen.mailbox.CrossDomain.Counted;
 import dev.lingon.xen.mailbox.CrossDomain.Numbered;
@@ -13,6 +14,8 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
@@ -27,11 +30,18 @@ import java.util.concurrent.TimeUnit;
  * unacknowledged messages in flight (beyond the channel's pending bound a ring-full channel drops to
  * dead letters, which {@link RingFullTest} pins down).
  */
+@ParameterizedClass
+@EnumSource(Backend.class)
 class CrossDomainOrderingTest {
     static final int MILLION = Integer.getInteger("lingon.stress.crossDomainMessages", 1_000_000);
+
     /** Messages a sender lets run ahead of the receiver's acknowledgement. */
     static final int WINDOW = 4_000;
-    final TwoDomains x = new TwoDomains();
+    final TwoDomains x;
+
+    CrossDomainOrderingTest(Backend backend) {
+        x = new TwoDomains(backend);
+    }
 
     @AfterEach
     void down() {

@@ -3,6 +3,7 @@ package dev.lingon.xen.mailbox;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.lingon.xen.Backend;
 import dev.lingon.xen.mailbox.CrossDomain.Blob;
 import dev.lingon.xen.mailbox.CrossDomain.Ping;
 import dev.lingon.xen.mailbox.CrossDomain.Pong;
@@ -13,13 +14,21 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.time.Duration;
 import java.util.List;
 
 /** What cannot cross, and what a malformed frame does: clear errors, and only the one channel closes. */
+@ParameterizedClass
+@EnumSource(Backend.class)
 class MailboxErrorsTest {
-    final TwoDomains x = new TwoDomains();
+    final TwoDomains x;
+
+    MailboxErrorsTest(Backend backend) {
+        x = new TwoDomains(backend);
+    }
 
     @AfterEach
     void down() {

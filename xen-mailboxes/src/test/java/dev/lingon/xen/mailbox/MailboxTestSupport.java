@@ -1,12 +1,16 @@
 package dev.lingon.xen.mailbox;
 
+import static org.awaitility.Awaitility.await;
+
 import org.apache.pekko.actor.Dropped;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.eventstream.EventStream;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -28,7 +32,11 @@ final class MailboxTestSupport {
         return f.join();
     }
 
-    /** Every {@link Dropped} published in a domain from now on. */
+    /**
+     * Every {@link Dropped} published in a domain from now on. Subscribing is a message to the event
+     * stream, so it returns once a probe published after the subscription has come back: a drop that
+     * happens right after this call (a send on the caller's thread) is not missed.
+     */
     static List<Dropped> dropped(TwoDomains.Dom d) {
         List<Dropped> out = new CopyOnWriteArrayList<>();
         ActorRef<Dropped> sink = spawn(d, Behaviors.<Dropped>receiveMessage(x -> {
@@ -36,6 +44,11 @@ final class MailboxTestSupport {
             return Behaviors.same();
         }), "dropped-sink-" + N.incrementAndGet());
         d.system().eventStream().tell(new EventStream.Subscribe<>(Dropped.class, sink));
+        Object probe = new Object();
+        d.system().eventStream().tell(new EventStream.Publish<>(
+                new Dropped(probe, "subscription probe", org.apache.pekko.actor.ActorRef.noSender(), Adapter.toClassic(sink))));
+        await().atMost(Duration.ofSeconds(10)).until(() -> out.stream().anyMatch(x -> x.message() == probe));
+        out.removeIf(x -> x.message() == probe);
         return out;
     }
 }

@@ -3,6 +3,7 @@ package dev.lingon.xen.mailbox;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.lingon.xen.Backend;
 import dev.lingon.xen.mailbox.CrossDomain.Stop;
 
 import org.apache.pekko.actor.typed.ActorRef;
@@ -11,14 +12,22 @@ import org.apache.pekko.actor.typed.Terminated;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** Watching an actor of another domain: Terminated when it stops, when the channel closes, when its domain dies. */
+@ParameterizedClass
+@EnumSource(Backend.class)
 class RemoteDeathWatchTest {
-    final TwoDomains x = new TwoDomains();
+    final TwoDomains x;
+
+    RemoteDeathWatchTest(Backend backend) {
+        x = new TwoDomains(backend);
+    }
 
     @AfterEach
     void down() {

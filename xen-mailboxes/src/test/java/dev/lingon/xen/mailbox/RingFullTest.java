@@ -3,6 +3,7 @@ package dev.lingon.xen.mailbox;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.lingon.xen.Backend;
 import dev.lingon.xen.mailbox.CrossDomain.Numbered;
 
 import org.apache.pekko.actor.Dropped;
@@ -10,6 +11,8 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.time.Duration;
 import java.util.List;
@@ -21,8 +24,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * "ring full" and is counted. Once the receiver runs again, everything that was not dropped arrives,
  * in order: delivered + dropped = sent.
  */
+@ParameterizedClass
+@EnumSource(Backend.class)
 class RingFullTest {
-    final TwoDomains x = new TwoDomains();
+    final TwoDomains x;
+
+    RingFullTest(Backend backend) {
+        x = new TwoDomains(backend);
+    }
 
     @AfterEach
     void down() {

@@ -1,8 +1,8 @@
 package dev.lingon.xen.mailbox;
 
+import dev.lingon.xen.Backend;
 import dev.lingon.xen.api.DomainConfig;
 import dev.lingon.xen.api.Hypervisor;
-import dev.lingon.xen.api.Hypervisors;
 import dev.lingon.xen.api.XenDomain;
 
 import com.typesafe.config.Config;
@@ -21,9 +21,13 @@ import java.util.concurrent.TimeUnit;
 
 /** A hypervisor with domains that each run an actor system with Xen mailboxes. */
 final class TwoDomains implements AutoCloseable {
-    final Hypervisor hv = Hypervisors.inProcess();
+    final Hypervisor hv;
     private final List<BlockingEventBinder> binders = new ArrayList<>();
     private final List<ActorSystem<?>> systems = new ArrayList<>();
+
+    TwoDomains(Backend backend) {
+        hv = backend.start();
+    }
 
     record Dom(XenDomain domain, ActorSystem<Object> system, XenMailboxes mailboxes) {
         int domid() {

@@ -3,11 +3,14 @@ package dev.lingon.xen.vchan;
 import static dev.lingon.xen.layout.VchanLayout.*;
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.lingon.xen.Backend;
 import dev.lingon.xen.api.FaultInterceptor;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -16,7 +19,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Length-prefixed frames on a vchan: whole or nothing, back-pressure, corruption, close. */
+@ParameterizedClass
+@EnumSource(Backend.class)
 class FramedVchanTest {
+    final Backend backend;
+
+    FramedVchanTest(Backend backend) {
+        this.backend = backend;
+    }
+
     VchanTestSupport x;
     FramedVchan server;
     FramedVchan client;
@@ -24,7 +35,7 @@ class FramedVchanTest {
 
     @BeforeEach
     void connect() {
-        x = new VchanTestSupport();
+        x = new VchanTestSupport(backend);
         server = new FramedVchan(x.server(0, 0));
         client = new FramedVchan(x.client());
     }

@@ -2,9 +2,12 @@ package dev.lingon.xen.vchan;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.lingon.xen.Backend;
 import dev.lingon.xen.api.Wake;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,7 +26,15 @@ import java.util.zip.CRC32C;
  * they must agree on every byte and its order. Nothing here depends on timing: each side waits on
  * the vchan's event channel, so a lost notification shows up as a wait that times out.
  */
+@ParameterizedClass
+@EnumSource(Backend.class)
 class VchanStressTest {
+    final Backend backend;
+
+    VchanStressTest(Backend backend) {
+        this.backend = backend;
+    }
+
     private static final Logger log = LoggerFactory.getLogger(VchanStressTest.class);
     /** Bytes per ring order; 11 orders × 10 MiB ≥ 100 MB by default. */
     static final long BYTES_PER_ORDER = Long.getLong("lingon.stress.vchanBytesPerOrder", 10L << 20);
@@ -42,7 +53,7 @@ class VchanStressTest {
     }
 
     private long moveAtOrder(int order, long seed) throws Exception {
-        try (VchanTestSupport x = new VchanTestSupport()) {
+        try (VchanTestSupport x = new VchanTestSupport(backend)) {
             int[] mins = VchanTestSupport.minsForServerWriteOrder(order);
             Vchan producer = x.server(mins[0], mins[1]);
             Vchan consumer = x.client();

@@ -3,6 +3,7 @@ package dev.lingon.xen.vchan;
 import static dev.lingon.xen.layout.VchanLayout.*;
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.lingon.xen.Backend;
 import dev.lingon.xen.api.DomainConfig;
 import dev.lingon.xen.api.Errno;
 import dev.lingon.xen.api.EvtchnState;
@@ -17,6 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -24,8 +27,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /** libxenvchan on the Lingon Xen model: setup through XenStore, ring layout, flow control, close. */
+@ParameterizedClass
+@EnumSource(Backend.class)
 class VchanTest {
-    final VchanTestSupport x = new VchanTestSupport();
+    final VchanTestSupport x;
+
+    VchanTest(Backend backend) {
+        x = new VchanTestSupport(backend);
+    }
 
     @AfterEach
     void down() {

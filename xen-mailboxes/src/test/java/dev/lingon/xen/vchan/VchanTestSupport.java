@@ -1,18 +1,19 @@
 package dev.lingon.xen.vchan;
 
+import dev.lingon.xen.Backend;
 import dev.lingon.xen.api.DomainConfig;
 import dev.lingon.xen.api.Hypervisor;
-import dev.lingon.xen.api.Hypervisors;
 import dev.lingon.xen.api.XenDomain;
 
 /** Two domains and the path conventions the vchan tests share. */
 final class VchanTestSupport implements AutoCloseable {
-    final Hypervisor hv = Hypervisors.inProcess();
+    final Hypervisor hv;
     final XenDomain server;
     final XenDomain client;
     final String path;
 
-    VchanTestSupport() {
+    VchanTestSupport(Backend backend) {
+        hv = backend.start();
         server = hv.domain(hv.createDomain(DomainConfig.named("server").withVcpus(2)).orThrow()).orElseThrow();
         client = hv.domain(hv.createDomain(DomainConfig.named("client").withVcpus(2)).orThrow()).orElseThrow();
         path = "/local/domain/" + server.domid() + "/data/vchan/test";
