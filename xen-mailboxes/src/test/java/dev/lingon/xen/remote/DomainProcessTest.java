@@ -50,12 +50,12 @@ class DomainProcessTest {
     }
 
     @Test
-    void aDomainProcessIsWokenByDom0AndItsSigkillIsHeardAtOnce() throws Exception {
+    void aDomainProcessIsWokenByDom0AndByAPeersDirectSendAndItsSigkillIsHeardAtOnce() throws Exception {
         XenDomain a = dom0.create("child");
         XenDomain other = dom0.create("bystander");
         RemoteXenDomain bystander = dom0.connect(other);
         LaunchTicket ticket = dom0.server.admit(a.handle());
-        child = start(ticket);
+        child = start(ticket, other.domid());
         XenStore xs = dom0.hv.dom0().store();
         String home = "/local/domain/" + a.domid();
 
@@ -67,6 +67,18 @@ class DomainProcessTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> ((InProcessHypervisor) dom0.hv).isVcpuSleeping(a.handle(), 0));
         assertEquals(Errno.OK, dom0.hv.dom0().evtchn().send(d0Port));
         whileChildLives(Duration.ofSeconds(10), () -> xs.read(home + "/data/woken") instanceof Result.Ok<String> ok && ok.value().equals("1"));
+
+        // The bystander's process raises the child's port in the child's file: no call to dom0 for the send.
+        int peerPort = Integer.parseInt(xs.read(home + "/data/peer-port").orThrow());
+        int bPort = bystander.evtchn().bindInterdomain(a.domid(), peerPort).orThrow();
+        await().atMost(Duration.ofSeconds(10)).until(() -> ((InProcessHypervisor) dom0.hv).isVcpuSleeping(a.handle(), 0));
+        bystander.evtchn().send(bPort); // authorises the direct path (woken: 2)
+        whileChildLives(Duration.ofSeconds(10), () -> xs.read(home + "/data/woken") instanceof Result.Ok<String> ok && ok.value().equals("2"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> ((InProcessHypervisor) dom0.hv).isVcpuSleeping(a.handle(), 0));
+        long calls = dom0.server.requestsServed(other.handle());
+        assertEquals(Errno.OK, bystander.evtchn().send(bPort));
+        whileChildLives(Duration.ofSeconds(10), () -> xs.read(home + "/data/woken") instanceof Result.Ok<String> ok && ok.value().equals("3"));
+        assertEquals(calls, dom0.server.requestsServed(other.handle()), "the peer's send went straight to the child's file");
 
         await().atMost(Duration.ofSeconds(10)).until(() -> ((InProcessHypervisor) dom0.hv).isVcpuSleeping(a.handle(), 0));
         child.destroyForcibly();
@@ -87,10 +99,10 @@ class DomainProcessTest {
         }
     }
 
-    private Process start(LaunchTicket ticket) throws IOException {
+    private Process start(LaunchTicket ticket, int peerDomid) throws IOException {
         String java = ProcessHandle.current().info().command().orElseThrow();
         List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-Xmx64m", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"), DomainProcessMain.class.getName()));
+                "-cp", System.getProperty("java.class.path"), DomainProcessMain.class.getName(), Integer.toString(peerDomid)));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("child.log").toFile());
         pb.environment().putAll(ticket.environment());
         return pb.start();
