@@ -25,6 +25,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -78,6 +80,7 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class RemoteXenDomain implements XenDomain, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RemoteXenDomain.class);
+    private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
 
     private final HypercallClient client;
     private final PageMapper mapper;
@@ -130,6 +133,7 @@ public final class RemoteXenDomain implements XenDomain, AutoCloseable {
             throw new IllegalStateException("the domain file " + w.file() + " is " + file.byteSize() + " bytes, but a domain of "
                     + maxGrantFrames + " grant frames and " + maxPages + " pages needs " + need);
         }
+        checkHeader(w.file());
         this.si = new SharedInfoPage(file.asSlice((long) DomainFileLayout.SHARED_INFO_PAGE * DomainFileLayout.PAGE_SIZE,
                 SharedInfoLayout.PAGE_SIZE));
         this.vcpuPage = new VcpuPage(file.asSlice((long) DomainFileLayout.VCPU_PAGE * DomainFileLayout.PAGE_SIZE,
@@ -143,6 +147,19 @@ public final class RemoteXenDomain implements XenDomain, AutoCloseable {
         this.memory = new RemoteMemory(this);
         this.sched = new RemoteSched(this);
         this.watchDelivery = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("lingon-watch-events-dom" + w.domid()).factory());
+    }
+
+    /** The file dom0 named must be this incarnation's: a stale or foreign file would mean events nobody sees. */
+    private void checkHeader(String path) {
+        long base = (long) DomainFileLayout.VCPU_PAGE * DomainFileLayout.PAGE_SIZE;
+        int magic = (int) INT.getAcquire(file, base + DomainFileLayout.MAGIC_OFFSET);
+        int domid = file.get(ValueLayout.JAVA_INT, base + DomainFileLayout.DOMID_OFFSET);
+        long generation = file.get(ValueLayout.JAVA_LONG, base + DomainFileLayout.GENERATION_OFFSET);
+        if (magic != DomainFileLayout.MAGIC || domid != handle.domid() || generation != handle.generation()) {
+            own.close();
+            throw new IllegalStateException("dom0 named " + path + " as the file of " + handle + ", but its header says magic 0x"
+                    + Integer.toHexString(magic) + ", dom" + domid + "#" + generation);
+        }
     }
 
     /**
