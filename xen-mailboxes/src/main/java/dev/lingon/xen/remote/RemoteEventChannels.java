@@ -45,10 +45,11 @@ final class RemoteEventChannels implements EventChannels {
     }
 
     /**
-     * {@code EVTCHNOP_send}. On an interdomain port this domain raises the peer's end itself, in the
+     * {@code EVTCHNOP_send}. An IPI port is raised in this domain's own file, for the vCPU the mirror
+     * names. On an interdomain port this domain raises the peer's end itself, in the
      * peer's file, with no round trip: it reads its own port-state mirror for the peer, checks in the
      * peer's mirror that the peer port still points back, and raises it as dom0 would. The peer's event
-     * pages are mapped on the first send to that peer, with dom0's authorisation. Everything else — IPI,
+     * pages are mapped on the first send to that peer, with dom0's authorisation. Everything else —
      * unbound, free or invalid ports, a peer that changed, dom0 refusing the direct path while it
      * injects faults — goes through dom0, which gives the answer Xen gives.
      */
@@ -56,6 +57,10 @@ final class RemoteEventChannels implements EventChannels {
     public Errno send(int port) {
         if (port > 0 && port < SharedInfoLayout.NR_CHANNELS && d.directSend()) {
             int word = d.portStates().read(port);
+            if (DomainFileLayout.stateOf(word) == EvtchnState.IPI.value()) {
+                d.events().raise(port, d.portStates().notifyVcpu(port));
+                return Errno.OK;
+            }
             if (DomainFileLayout.stateOf(word) == EvtchnState.INTERDOMAIN.value()) {
                 PeerEvents peer = d.peerEvents(DomainFileLayout.remoteDomidOf(word), port);
                 if (peer != null) {

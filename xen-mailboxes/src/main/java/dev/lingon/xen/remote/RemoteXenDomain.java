@@ -14,6 +14,7 @@ import dev.lingon.xen.api.ShutdownReason;
 import dev.lingon.xen.api.XenDomain;
 import dev.lingon.xen.api.XenStore;
 import dev.lingon.xen.internal.DoorbellWakeups;
+import dev.lingon.xen.internal.EventDelivery;
 import dev.lingon.xen.internal.PortStateMirror;
 import dev.lingon.xen.internal.SharedInfoPage;
 import dev.lingon.xen.internal.VcpuPage;
@@ -60,17 +61,19 @@ import java.util.concurrent.locks.LockSupport;
  *   grant is the one page of the granter's file that dom0 named when it authorised the map.</li>
  * </ul>
  *
- * <p><b>{@code EVTCHNOP_send} on an interdomain port is direct.</b> The domain reads the peer in
- * the port-state mirror of its own file, checks in the peer's mirror that the peer port still points
- * back, and raises it in the peer's file and rings the peer's doorbell itself — what dom0's hypervisor
- * would do ({@link dev.lingon.xen.internal.EventDelivery#raise}), with no round trip. For that it maps
- * the peer's event pages (shared info, vCPU page, port-state mirror; never its grant frames or memory),
- * which dom0 authorises once per peer for an interdomain port of the caller
- * ({@code LINGON_map_peer_events}). Every other send — IPI, unbound, free or invalid ports, a peer
- * whose mirror no longer points back, a peer without a file (dom0), and every send while dom0 injects
- * faults at the time of authorisation — goes through dom0, which answers as Xen does. Known gap: a
- * fault interceptor installed in dom0 after a peer was authorised does not see that peer's direct
- * sends. {@link #connect(LaunchTicket, PageMapper, Duration, boolean)} can turn the direct path off.
+ * <p><b>{@code EVTCHNOP_send} on an interdomain or IPI port is direct.</b> For an interdomain port the
+ * domain reads the peer in the port-state mirror of its own file, checks in the peer's mirror that the
+ * peer port still points back, and raises it in the peer's file and rings the peer's doorbell itself —
+ * what dom0's hypervisor would do ({@link dev.lingon.xen.internal.EventDelivery#raise}), with no round
+ * trip. For that it maps the peer's event pages (shared info, vCPU page, port-state mirror; never its
+ * grant frames or memory), which dom0 authorises once per peer for an interdomain port of the caller
+ * ({@code LINGON_map_peer_events}). An IPI (how a kernel wakes its own idle vCPUs) is raised in the
+ * domain's own file. Every other send — unbound, free or invalid ports, a peer whose mirror no longer
+ * points back, a peer without a file (dom0), and every interdomain send while dom0 injects faults at the
+ * time of authorisation — goes through dom0, which answers as Xen does. Known gap: dom0's fault
+ * interceptor does not see direct sends (IPIs, and interdomain sends to a peer authorised before the
+ * interceptor was installed). {@link #connect(LaunchTicket, PageMapper, Duration, boolean)} can turn
+ * the direct path off.
  *
  * <p>If the link to dom0 goes down (dom0 died, or closed the connection), every later control call
  * throws {@link Dom0LinkException}, blocked vCPUs return {@link dev.lingon.xen.api.Wake#SHUTDOWN} and
@@ -102,6 +105,8 @@ public final class RemoteXenDomain implements XenDomain, AutoCloseable {
     private final RemoteSched sched;
     private final RemoteHypervisor hypervisorView = new RemoteHypervisor(this);
     private final PortStateMirror portStates;
+    /** Raising this domain's own ports (IPIs) in its own file, as dom0 would. */
+    private final EventDelivery events;
     /** The event pages of peers this domain sends to directly, by domid. */
     private final Map<Integer, PeerEvents> peers = new ConcurrentHashMap<>();
     /** Peers dom0 refused the direct path for (it injects faults, or the peer has no file), for the rest of this domain's life. */
@@ -141,6 +146,7 @@ public final class RemoteXenDomain implements XenDomain, AutoCloseable {
         this.wakeups = new DoorbellWakeups(vcpuPage, vcpus);
         this.portStates = new PortStateMirror(file.asSlice((long) DomainFileLayout.PORT_STATE_PAGE * DomainFileLayout.PAGE_SIZE,
                 (long) DomainFileLayout.PORT_MIRROR_PAGES * DomainFileLayout.PAGE_SIZE));
+        this.events = new EventDelivery(si, vcpuPage, wakeups, vcpus);
         this.directSend = directSend;
         this.evtchn = new RemoteEventChannels(this);
         this.gnttab = new RemoteGrantTable(this);
@@ -268,24 +274,39 @@ public final class RemoteXenDomain implements XenDomain, AutoCloseable {
     }
 
     /**
-     * The domain's state as dom0 sees it ({@code XEN_DOMCTL_getdomaininfo}); {@link DomainState#DYING}
-     * once the link to dom0 is down, because a domain that cannot reach dom0 must stop.
+     * The domain's state, read in its own file without a call (a kernel asks on every cross-vCPU wake):
+     * the run state dom0 publishes there (shutdown, crashed, dying, paused), else blocked when every vCPU
+     * sleeps on its doorbell, else running; {@link DomainState#DYING} once the link to dom0 is down,
+     * because a domain that cannot reach dom0 must stop.
      */
     @Override
     public DomainState state() {
-        if (!client.isUp()) {
+        if (closed || !client.isUp()) {
             return DomainState.DYING;
         }
-        try {
-            Reply r = client.call(new Request.GetDomainInfo());
-            if (r instanceof Reply.DomainInfo info) {
-                noteInfo(info);
-                return info.state();
+        int run = vcpuPage.runState();
+        switch (DomainFileLayout.terminalOf(run)) {
+            case DomainFileLayout.RUN_SHUTDOWN -> {
+                return DomainState.SHUTDOWN;
             }
-            throw unexpected(new Request.GetDomainInfo(), r);
-        } catch (Dom0LinkException e) {
-            return DomainState.DYING;
+            case DomainFileLayout.RUN_CRASHED -> {
+                return DomainState.CRASHED;
+            }
+            case DomainFileLayout.RUN_DYING -> {
+                return DomainState.DYING;
+            }
+            default -> {
+            }
         }
+        if (DomainFileLayout.isPaused(run)) {
+            return DomainState.PAUSED;
+        }
+        for (int v = 0; v < vcpus; v++) {
+            if (!wakeups.isSleeping(v)) {
+                return DomainState.RUNNING;
+            }
+        }
+        return DomainState.BLOCKED;
     }
 
     /**
@@ -384,6 +405,10 @@ public final class RemoteXenDomain implements XenDomain, AutoCloseable {
 
     int maxGrantFrames() {
         return maxGrantFrames;
+    }
+
+    EventDelivery events() {
+        return events;
     }
 
     PortStateMirror portStates() {

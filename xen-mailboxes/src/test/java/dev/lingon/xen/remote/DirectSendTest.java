@@ -1,6 +1,9 @@
 package dev.lingon.xen.remote;
 
+import dev.lingon.xen.api.DomainState;
 import dev.lingon.xen.api.Errno;
+import dev.lingon.xen.api.Sched;
+import dev.lingon.xen.api.Wake;
 import dev.lingon.xen.api.FaultInterceptor;
 import dev.lingon.xen.api.Hypercall;
 import dev.lingon.xen.api.XenDomain;
@@ -12,8 +15,11 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -65,6 +71,29 @@ class DirectSendTest {
             assertTrue(rb.evtchn().testAndClearPending(bPort), "send " + i + " reached b");
         }
         assertEquals(calls, dom0.server.requestsServed(a.handle()), "no send went to dom0");
+    }
+
+    @Test
+    void anIpiIsRaisedInTheDomainsOwnFileAndWakesItsVcpuWithoutDom0() throws Exception {
+        int ipi = ra.evtchn().bindIpi(1).orThrow();
+        ra.evtchn().drainPending(1, p -> { });
+        ra.evtchn().drainPending(0, p -> { });
+        // A thread per vCPU: the common pool may have a single worker on a small machine.
+        var vcpuThreads = java.util.concurrent.Executors.newFixedThreadPool(2);
+        CompletableFuture<Wake> v1 = CompletableFuture.supplyAsync(() -> ra.sched().block(1, Sched.NO_DEADLINE), vcpuThreads);
+        CompletableFuture<Wake> v0 = CompletableFuture.supplyAsync(() -> ra.sched().poll(0, new int[]{aPort}, Sched.NO_DEADLINE), vcpuThreads);
+        vcpuThreads.shutdown();
+        await().atMost(Duration.ofSeconds(10)).until(() -> ra.state() == DomainState.BLOCKED);
+        long calls = dom0.server.requestsServed(a.handle());
+        assertEquals(Errno.OK, ra.evtchn().send(ipi));
+        assertEquals(Wake.EVENT, v1.get(10, TimeUnit.SECONDS));
+        assertTrue(ra.evtchn().isPending(ipi));
+        assertEquals(calls, dom0.server.requestsServed(a.handle()), "the IPI never left the process");
+        rb.evtchn().send(bPort);
+        ra.evtchn().send(aPort);
+        ra.evtchn().send(aPort + 1);
+        rb.evtchn().send(bPort);
+        assertEquals(Wake.EVENT, v0.get(10, TimeUnit.SECONDS), "b's send woke the poller");
     }
 
     @Test

@@ -41,6 +41,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class RemoteXenDomainTest {
     static final Duration WAIT = Duration.ofSeconds(10);
+    /** A thread of its own for each waiting vCPU: the common pool may have a single worker on a small machine. */
+    static final java.util.concurrent.Executor VCPU_THREAD = r -> Thread.ofPlatform().daemon().name("test-vcpu").start(r);
 
     @TempDir
     Path dir;
@@ -230,7 +232,7 @@ class RemoteXenDomainTest {
         ra.evtchn().drainPending(0, p -> { });
         assertEquals(Wake.TIMEOUT, ra.sched().block(0, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20)));
 
-        CompletableFuture<Wake> woke = CompletableFuture.supplyAsync(() -> ra.sched().block(0, Sched.NO_DEADLINE));
+        CompletableFuture<Wake> woke = CompletableFuture.supplyAsync(() -> ra.sched().block(0, Sched.NO_DEADLINE), VCPU_THREAD);
         await().atMost(WAIT).until(() -> ((InProcessHypervisor) dom0.hv).isVcpuSleeping(a.handle(), 0));
         assertEquals(Errno.OK, rb.evtchn().send(bPort));
         assertEquals(Wake.EVENT, woke.get(WAIT.toSeconds(), TimeUnit.SECONDS));
@@ -243,14 +245,14 @@ class RemoteXenDomainTest {
         int d0Port = dom0.hv.dom0().evtchn().bindInterdomain(a.domid(), aPort).orThrow();
         ra.evtchn().drainPending(0, p -> { });
 
-        CompletableFuture<Wake> woke = CompletableFuture.supplyAsync(() -> ra.sched().block(0, Sched.NO_DEADLINE));
+        CompletableFuture<Wake> woke = CompletableFuture.supplyAsync(() -> ra.sched().block(0, Sched.NO_DEADLINE), VCPU_THREAD);
         await().atMost(WAIT).until(() -> ((InProcessHypervisor) dom0.hv).isVcpuSleeping(a.handle(), 0));
         dom0.hv.dom0().evtchn().send(d0Port);
         assertEquals(Wake.EVENT, woke.get(WAIT.toSeconds(), TimeUnit.SECONDS));
 
         assertTrue(ra.evtchn().testAndClearPending(aPort));
         ra.evtchn().mask(aPort);
-        CompletableFuture<Wake> polled = CompletableFuture.supplyAsync(() -> ra.sched().poll(1, new int[]{aPort}, Sched.NO_DEADLINE));
+        CompletableFuture<Wake> polled = CompletableFuture.supplyAsync(() -> ra.sched().poll(1, new int[]{aPort}, Sched.NO_DEADLINE), VCPU_THREAD);
         await().atMost(WAIT).until(() -> ((InProcessHypervisor) dom0.hv).isVcpuSleeping(a.handle(), 1));
         dom0.hv.dom0().evtchn().send(d0Port);
         assertEquals(Wake.EVENT, polled.get(WAIT.toSeconds(), TimeUnit.SECONDS), "poll wakes on a masked port");
@@ -258,7 +260,7 @@ class RemoteXenDomainTest {
 
     @Test
     void shutdownWakesABlockedVcpuAndDom0SeesTheReason() throws Exception {
-        CompletableFuture<Wake> woke = CompletableFuture.supplyAsync(() -> ra.sched().block(0, Sched.NO_DEADLINE));
+        CompletableFuture<Wake> woke = CompletableFuture.supplyAsync(() -> ra.sched().block(0, Sched.NO_DEADLINE), VCPU_THREAD);
         await().atMost(WAIT).until(() -> ((InProcessHypervisor) dom0.hv).isVcpuSleeping(a.handle(), 0));
         rb.sched().shutdown(ShutdownReason.POWEROFF);
         ra.sched().shutdown(ShutdownReason.REBOOT);
@@ -272,7 +274,7 @@ class RemoteXenDomainTest {
     void aPausedDomainWaitsAtItsCheckpointUntilUnpaused() throws Exception {
         dom0.hv.pause(a.handle()).orThrow("pause");
         assertEquals(DomainState.PAUSED, ra.state());
-        CompletableFuture<Boolean> resumed = CompletableFuture.supplyAsync(() -> ra.sched().checkpoint(0));
+        CompletableFuture<Boolean> resumed = CompletableFuture.supplyAsync(() -> ra.sched().checkpoint(0), VCPU_THREAD);
         await().atMost(WAIT).until(() -> ((InProcessHypervisor) dom0.hv).isVcpuSleeping(a.handle(), 0));
         assertFalse(resumed.isDone());
         dom0.hv.unpause(a.handle()).orThrow("unpause");
