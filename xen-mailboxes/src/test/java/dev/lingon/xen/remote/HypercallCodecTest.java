@@ -118,6 +118,37 @@ class HypercallCodecTest {
         assertTrue(badErrno.getMessage().contains("-100"), badErrno.getMessage());
     }
 
+    /** Truncations and random byte flips of valid bodies: decoding fails only as a malformed frame, never otherwise. */
+    @Test
+    void damagedBodiesFailOnlyAsMalformedFrames() {
+        long seed = Long.getLong("lingon.seed", System.nanoTime());
+        java.util.Random rnd = new java.util.Random(seed);
+        java.util.List<Object> all = new java.util.ArrayList<>(REQUESTS);
+        all.addAll(REPLIES);
+        for (int round = 0; round < 20_000; round++) {
+            Object r = all.get(rnd.nextInt(all.size()));
+            ByteBuffer frame = r instanceof Request q ? HypercallCodec.encode(1, q) : HypercallCodec.encode(1, (Reply) r);
+            byte[] body = new byte[frame.remaining() - HypercallLayout.BODY_OFFSET];
+            frame.get(HypercallLayout.BODY_OFFSET, body);
+            byte[] damaged = rnd.nextBoolean() ? java.util.Arrays.copyOf(body, rnd.nextInt(body.length + 1)) : body.clone();
+            for (int flips = rnd.nextInt(3); flips > 0 && damaged.length > 0; flips--) {
+                damaged[rnd.nextInt(damaged.length)] = (byte) rnd.nextInt(256);
+            }
+            int kind = frame.getShort(HypercallLayout.KIND_OFFSET) & 0xFFFF;
+            try {
+                if (r instanceof Request) {
+                    HypercallCodec.decodeRequest(kind, le(damaged));
+                } else {
+                    HypercallCodec.decodeReply(kind, le(damaged));
+                }
+            } catch (MalformedFrameException expected) {
+                // the only way a damaged body may fail
+            } catch (RuntimeException e) {
+                throw new AssertionError("seed " + seed + ": decoding a damaged " + r + " threw " + e, e);
+            }
+        }
+    }
+
     @Test
     void whatTheLayoutCannotCarryIsRefusedWhenEncoding() {
         String huge = "x".repeat(HypercallLayout.MAX_STRING + 1);

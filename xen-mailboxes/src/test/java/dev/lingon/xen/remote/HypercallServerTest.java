@@ -64,6 +64,32 @@ class HypercallServerTest {
     }
 
     @Test
+    void aDomainHasOneConnectionAndOnlyALiveDomainIsAdmitted() {
+        try (RemoteXenDomain ra = dom0.connect(a)) {
+            assertThrows(IllegalStateException.class, () -> dom0.server.admit(a.handle()), "already connected");
+        }
+        dom0.hv.destroy(b.handle()).orThrow("destroy");
+        assertThrows(IllegalArgumentException.class, () -> dom0.server.admit(b.handle()), "destroyed");
+    }
+
+    @Test
+    void aRevokedTicketIsRefused() {
+        LaunchTicket t = dom0.server.admit(a.handle());
+        dom0.server.revoke(a.handle());
+        Dom0LinkException e = assertThrows(Dom0LinkException.class, () -> RemoteXenDomain.connect(t, ShmPageMapper.INSTANCE));
+        assertEquals(Errno.EACCES, e.refusal().orElseThrow());
+    }
+
+    @Test
+    void theTicketTravelsInTheEnvironmentWithoutShowingItsToken() {
+        LaunchTicket t = dom0.server.admit(a.handle());
+        assertEquals(t, LaunchTicket.fromEnvironment(t.environment()));
+        assertFalse(t.toString().contains(java.util.HexFormat.of().formatHex(t.token())));
+        IllegalArgumentException missing = assertThrows(IllegalArgumentException.class, () -> LaunchTicket.fromEnvironment(java.util.Map.of()));
+        assertTrue(missing.getMessage().contains(LaunchTicket.ENV_SOCKET), missing.getMessage());
+    }
+
+    @Test
     void aWrongTokenIsRefusedWithEacces() {
         LaunchTicket issued = dom0.server.admit(a.handle());
         byte[] wrong = issued.token();
