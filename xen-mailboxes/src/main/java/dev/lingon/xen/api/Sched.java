@@ -2,8 +2,10 @@ package dev.lingon.xen.api;
 
 /**
  * Scheduler hypercalls of a domain ({@code xen/include/public/sched.h}): how a vCPU gives up the
- * processor and how a domain shuts itself down. In the in-process backend a "vCPU" is whichever
- * thread calls in with that vCPU number; several threads may wait at once.
+ * processor and how a domain shuts itself down. In the in-process and shared-memory backends a "vCPU"
+ * is whichever thread calls in with that vCPU number; several threads may wait at once. In the
+ * shared-memory backend a waiting thread sleeps in a futex, which {@link Thread#interrupt()} does not
+ * reach, so an interrupted wait returns within a bounded delay (tens of milliseconds), not at once.
  *
  * <p>No lost wake-up: a wait that starts after an event became pending returns at once, and an event
  * raised while a vCPU waits wakes it. While the domain is paused, waits do not return {@link Wake#EVENT}.

@@ -49,8 +49,9 @@ package dev.lingon.xen.layout;
  * Xen's {@code vcpu_kick} and {@code evtchn_check_pollers} do), with no round trip through dom0:
  * set the port pending as {@code SharedInfoPage.raise} does; if that answers "kick", set the target
  * vCPU's kicked word (atomic) and ring its doorbell; unless the event merged, read poll_mask and ring
- * the doorbell of every vCPU whose bit is set and whose poll_evtchn is the port or not positive. The atomic that made the condition true comes before
- * each ring, as the doorbell's protocol requires, so no wake-up is lost.
+ * the doorbell of every vCPU whose bit is set and whose poll_evtchn is the port or not positive. The
+ * atomic that made the condition true comes before each ring, as the doorbell's protocol requires, so
+ * no wake-up is lost. The hypervisor itself raises events this way too ({@code EventDelivery}).
  *
  * <p>Port-state word (u32, little-endian), written by dom0 with a release store after the change is
  * made, read by the domain with an acquire load; it lets a domain send on an interdomain port without
