@@ -59,6 +59,14 @@ public record DomainSpec(String name, int vcpus, int memoryMiB, String applicati
         return new DomainSpec(name, vcpus, memoryMiB, application, p, backend, extra, source);
     }
 
+    public DomainSpec withMemory(int mib) {
+        return new DomainSpec(name, vcpus, mib, application, policy, backend, extra, source);
+    }
+
+    public DomainSpec withBackend(Backend b) {
+        return new DomainSpec(name, vcpus, memoryMiB, application, policy, b, extra, source);
+    }
+
     public DomainSpec withExtra(Map<String, String> e) {
         return new DomainSpec(name, vcpus, memoryMiB, application, policy, backend, e, source);
     }

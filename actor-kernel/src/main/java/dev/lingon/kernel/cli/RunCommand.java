@@ -54,6 +54,10 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
     @Parameters(paramLabel = "CONFIG", arity = "0..*", description = "domain config files (xl.cfg style)")
     List<Path> configs = new ArrayList<>();
 
+    @Option(names = "--backend", paramLabel = "BACKEND",
+            description = "where every domain given here runs, whatever its config says: inproc (in dom0's JVM) or process (each in its own JVM)")
+    String backend;
+
     @Option(names = "--exit-when-idle", description = "stop dom0 once no domain but dom0 is left")
     boolean exitWhenIdle;
 
@@ -136,8 +140,19 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         DomainConfigParser parser = Lingon.configParser();
         List<DomainSpec> specs = new ArrayList<>();
         Map<String, DomainSpec> byName = new HashMap<>();
+        DomainSpec.Backend forced = null;
+        if (backend != null) {
+            forced = switch (backend.strip().toLowerCase(java.util.Locale.ROOT)) {
+                case "inproc" -> DomainSpec.Backend.INPROC;
+                case "process" -> DomainSpec.Backend.PROCESS;
+                default -> throw new Dom0Exception(Dom0Exception.Kind.BAD_CONFIG, "--backend takes inproc or process; got '" + backend + "'");
+            };
+        }
         for (Path p : configs) {
             DomainSpec s = parser.parse(p);
+            if (forced != null) {
+                s = s.withBackend(forced);
+            }
             DomainSpec first = byName.putIfAbsent(s.name(), s);
             if (first != null) {
                 throw new Dom0Exception(Dom0Exception.Kind.BAD_CONFIG, first.source() + " and " + s.source()

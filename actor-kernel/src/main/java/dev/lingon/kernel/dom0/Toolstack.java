@@ -10,7 +10,8 @@ import dev.lingon.kernel.api.ImageManifest;
 import dev.lingon.kernel.boot.BootedDomain;
 import dev.lingon.kernel.boot.DeviceProvider;
 import dev.lingon.kernel.boot.Kernel;
-import dev.lingon.scheduler.api.SchedulerMetrics;
+import dev.lingon.kernel.process.ProcessDomains;
+import dev.lingon.kernel.process.ProcessMetrics;
 import dev.lingon.supervision.api.MonotonicClock;
 import dev.lingon.supervision.api.domain.DomainAction;
 import dev.lingon.supervision.api.domain.DomainDecision;
@@ -76,12 +77,19 @@ public final class Toolstack implements Dom0Api, AutoCloseable {
     private final TopSampler topSampler = new TopSampler();
     private final java.util.function.Consumer<DomainInfo> listener = this::onDomainChange;
     private volatile boolean closed;
+    /** The process backend, when this dom0 has one ({@link #useProcessDomains}). */
+    private volatile ProcessDomains processes;
 
     /** A domain the toolstack made. */
     private static final class Managed {
         final DomainSpec spec;
         final DomainHandle handle;
+        /** Its image manifest: which kernel services it runs. */
+        volatile ImageManifest image;
+        /** Set once an in-process domain has booted; null for a process domain. */
         volatile BootedDomain booted;
+        /** Set once a process domain has reported ready; null for an in-process domain. */
+        volatile ProcessDomains.DomainProcess process;
         /** When its boot began, on the toolstack's clock: where {@code top}'s counters start from zero. */
         volatile long bootedAtNanos;
         volatile String name;
@@ -107,6 +115,38 @@ public final class Toolstack implements Dom0Api, AutoCloseable {
         return hv;
     }
 
+    /**
+     * Lets this toolstack run domains whose spec says {@code backend = "process"}, through
+     * {@code processes}, which must serve this toolstack's hypervisor and report deaths to
+     * {@link #domainProcessDied}. Set once, before such a domain is created.
+     */
+    public void useProcessDomains(ProcessDomains processes) {
+        if (this.processes != null) {
+            throw new IllegalStateException("this toolstack already has a process backend");
+        }
+        this.processes = java.util.Objects.requireNonNull(processes, "processes");
+    }
+
+    /**
+     * A process domain's process has gone without dom0 stopping it (it exited, was killed, or its
+     * hypercall connection broke): the domain has crashed, as a VM whose vCPUs stopped would. Its
+     * {@code on_crash} applies through the usual path; a domain already shut down keeps its reason.
+     */
+    public void domainProcessDied(DomainHandle handle, String why) {
+        Optional<DomainInfo> info = hv.info(handle);
+        if (info.isEmpty()) {
+            return;
+        }
+        DomainState st = info.get().state();
+        if (st == DomainState.RUNNING || st == DomainState.PAUSED || st == DomainState.BLOCKED) {
+            log.warn("{} (dom{}) crashed: {}", info.get().name(), handle.domid(), why);
+            Errno e = hv.shutdown(handle, dev.lingon.xen.api.ShutdownReason.CRASH);
+            if (!e.isOk()) {
+                log.warn("could not mark dom{} crashed: {}", handle.domid(), e);
+            }
+        }
+    }
+
     // ================================================================ create
 
     @Override
@@ -118,19 +158,22 @@ public final class Toolstack implements Dom0Api, AutoCloseable {
             }
         }
         ImageManifest image;
-        Application app;
+        Application app = null;
         try {
             image = ImageManifest.forClassName(spec.application(), Thread.currentThread().getContextClassLoader());
-            app = image.application().getDeclaredConstructor().newInstance();
+            if (spec.backend() == DomainSpec.Backend.INPROC) {
+                app = image.application().getDeclaredConstructor().newInstance();
+            }
         } catch (IllegalArgumentException e) {
             throw new Dom0Exception(Dom0Exception.Kind.BAD_CONFIG, spec.source() + ": " + e.getMessage(), e);
         } catch (ReflectiveOperationException e) {
             throw new Dom0Exception(Dom0Exception.Kind.BAD_CONFIG, spec.source() + ": cannot instantiate " + spec.application()
                     + " (it needs a public no-argument constructor): " + e, e);
         }
-        if (spec.backend() != DomainSpec.Backend.INPROC) {
-            throw new Dom0Exception(Dom0Exception.Kind.BAD_CONFIG, spec.source() + ": backend '" + spec.backend().name().toLowerCase()
-                    + "' is not available in this dom0 (in-process only so far)");
+        ProcessDomains pd = processes;
+        if (spec.backend() == DomainSpec.Backend.PROCESS && pd == null) {
+            throw new Dom0Exception(Dom0Exception.Kind.BAD_CONFIG, spec.source() + ": backend 'process' is not available in this dom0"
+                    + " (it was started without the process backend, which needs Linux on amd64 or aarch64); use backend = \"inproc\"");
         }
         Result<DomainHandle> created = hv.createDomain(new DomainConfig(spec.name(), spec.vcpus(), spec.memoryMiB() * 256,
                 dev.lingon.xen.layout.GrantEntryLayout.DEFAULT_MAX_GRANT_FRAMES));
@@ -141,6 +184,7 @@ public final class Toolstack implements Dom0Api, AutoCloseable {
         DomainHandle h = created.orThrow();
         XenDomain domain = hv.domain(h).orElseThrow();
         Managed m = new Managed(spec, h);
+        m.image = image;
         synchronized (this) {
             byName.put(spec.name(), m);
             trackers.computeIfAbsent(spec.name(), n -> new DomainRestartTracker(n, spec.policy(), clock));
@@ -148,13 +192,26 @@ public final class Toolstack implements Dom0Api, AutoCloseable {
         XenDomainStore.publish(hv.dom0(), spec.name(), h.domid());
         try {
             m.bootedAtNanos = clock.nanoTime();
-            m.booted = Kernel.boot(domain, spec, image, app, devices).toCompletableFuture().get(60, TimeUnit.SECONDS);
+            if (spec.backend() == DomainSpec.Backend.PROCESS) {
+                m.process = pd.launch(h, spec, Duration.ofSeconds(60));
+            } else {
+                m.booted = Kernel.boot(domain, spec, image, app, devices).toCompletableFuture().get(60, TimeUnit.SECONDS);
+            }
+        } catch (ProcessDomains.ProcessDomainException e) {
+            if (closed) {
+                // dom0 is stopping, and stopped it on its way
+                throw new Dom0Exception(Dom0Exception.Kind.FAILED, "domain '" + spec.name() + "' was stopped while it booted: dom0 is stopping", e);
+            }
+            log.error("domain {} (dom{}) failed to boot: {}", spec.name(), h.domid(), e.getMessage());
+            // As when an in-process kernel fails to boot: the domain has crashed, and on_crash decides.
+            domainProcessDied(h, e.getMessage());
+            throw new Dom0Exception(Dom0Exception.Kind.FAILED, "domain '" + spec.name() + "' failed to boot: " + e.getMessage(), e);
         } catch (Exception e) {
             Throwable cause = e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e;
             log.error("domain {} (dom{}) failed to boot: {}", spec.name(), h.domid(), cause.toString());
             throw new Dom0Exception(Dom0Exception.Kind.FAILED, "domain '" + spec.name() + "' failed to boot: " + cause.getMessage(), cause);
         }
-        if (consoles != null && m.booted.context().image().has(dev.lingon.kernel.api.KernelService.CONSOLE)) {
+        if (consoles != null && image.has(dev.lingon.kernel.api.KernelService.CONSOLE)) {
             consoles.attach(h.domid());
         }
         log.info("created {} as dom{} (generation {})", spec.name(), h.domid(), h.generation());
@@ -242,6 +299,10 @@ public final class Toolstack implements Dom0Api, AutoCloseable {
         if (b != null) {
             b.terminate(Duration.ofSeconds(10));
         }
+        ProcessDomains pd = processes;
+        if (pd != null && m.spec.backend() == DomainSpec.Backend.PROCESS) {
+            pd.stop(m.handle, Duration.ofSeconds(10));
+        }
         topSampler.forget(m.handle.domid());
         if (consoles != null) {
             consoles.detach(m.handle.domid());
@@ -320,7 +381,7 @@ public final class Toolstack implements Dom0Api, AutoCloseable {
 
     /** xl's PV shutdown: write the request to the domain's control/shutdown; its control device does the rest. */
     private void requestShutdown(Managed m, String what) {
-        if (m.booted == null || !m.booted.context().image().has(dev.lingon.kernel.api.KernelService.CONTROL)) {
+        if (m.image == null || !m.image.has(dev.lingon.kernel.api.KernelService.CONTROL)) {
             throw new Dom0Exception(Dom0Exception.Kind.WRONG_STATE, m.name + " has no control device (its image does not name 'control'); use destroy");
         }
         Result<Void> w = hv.dom0().store().write("/local/domain/" + m.handle.domid() + "/control/shutdown", what);
@@ -342,11 +403,19 @@ public final class Toolstack implements Dom0Api, AutoCloseable {
         if (!e.isOk()) {
             throw new Dom0Exception(Dom0Exception.Kind.WRONG_STATE, "cannot pause " + m.name + ": " + e);
         }
+        ProcessDomains.DomainProcess p = m.process;
+        if (p != null && !dev.lingon.kernel.process.Signals.send(p.pid(), dev.lingon.kernel.process.Signals.SIGSTOP)) {
+            log.warn("{}: SIGSTOP to process {} was not delivered (it has gone)", m.name, p.pid());
+        }
     }
 
     @Override
     public void unpause(String domain) {
         Managed m = find(domain);
+        ProcessDomains.DomainProcess p = m.process;
+        if (p != null && !dev.lingon.kernel.process.Signals.send(p.pid(), dev.lingon.kernel.process.Signals.SIGCONT)) {
+            log.warn("{}: SIGCONT to process {} was not delivered (it has gone)", m.name, p.pid());
+        }
         Errno e = hv.unpause(m.handle);
         if (!e.isOk()) {
             throw new Dom0Exception(Dom0Exception.Kind.WRONG_STATE, "cannot unpause " + m.name + ": " + e);
@@ -391,13 +460,23 @@ public final class Toolstack implements Dom0Api, AutoCloseable {
         List<DomainTop> out = new ArrayList<>();
         for (Managed m : ms) {
             BootedDomain b = m.booted;
-            if (b == null) {
+            ProcessMetrics s;
+            if (b != null) {
+                s = ProcessMetrics.of(b.metrics());
+            } else if (m.process != null) {
+                // A process domain publishes its figures in XenStore; dom0 reads what it last wrote.
+                Result<String> text = hv.dom0().store().read("/local/domain/" + m.handle.domid() + "/" + ProcessMetrics.NODE);
+                Optional<ProcessMetrics> p = text.isOk() ? ProcessMetrics.parse(text.orThrow()) : Optional.empty();
+                if (p.isEmpty()) {
+                    continue;
+                }
+                s = p.get();
+            } else {
                 continue;
             }
-            SchedulerMetrics s = b.metrics();
             TopSampler.Rates r = topSampler.rates(m.handle.domid(), m.bootedAtNanos,
                     new TopSampler.Sample(clock.nanoTime(), s.busyNanos(), s.slices(), s.eventsDelivered()));
-            out.add(new DomainTop(m.name, m.handle.domid(), s.vcpus().size(), r.cpuPercent(), r.slicesPerSec(), r.eventsPerSec(),
+            out.add(new DomainTop(m.name, m.handle.domid(), s.vcpus(), r.cpuPercent(), r.slicesPerSec(), r.eventsPerSec(),
                     s.steals(), s.runQueueLength()));
         }
         return out;

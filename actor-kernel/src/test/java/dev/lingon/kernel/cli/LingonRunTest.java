@@ -130,6 +130,27 @@ class LingonRunTest {
     }
 
     @Test
+    void backendOptionChoosesWhereEveryGivenDomainRunsWhateverItsConfigSays() throws Exception {
+        FakeLauncher launcher = new FakeLauncher();
+        Path web = config("web.cfg", "web");
+        Files.writeString(web, "backend = \"inproc\"\n", java.nio.file.StandardOpenOption.APPEND);
+        Cli.Running run = new Cli.Running(env(launcher), "run", "--backend", "process", web.toString(), config("db.cfg", "db").toString());
+        await().until(() -> run.out().endsWith(runningLine()));
+        assertEquals(DomainSpec.Backend.PROCESS, launcher.dom0.domain("web").spec.backend());
+        assertEquals(DomainSpec.Backend.PROCESS, launcher.dom0.domain("db").spec.backend());
+        termination.fire();
+        assertEquals(0, run.result().code());
+    }
+
+    @Test
+    void anUnknownBackendIsRefusedBeforeDom0Boots() throws IOException {
+        FakeLauncher launcher = new FakeLauncher();
+        Result r = Cli.run(env(launcher), "run", "--backend", "xen", config("web.cfg", "web").toString());
+        assertEquals(new Result(1, "", "lingon: --backend takes inproc or process; got 'xen'\n"), r);
+        assertEquals(0, launcher.starts.get());
+    }
+
+    @Test
     void aBadConfigStopsEverythingBeforeDom0Boots() throws IOException {
         FakeLauncher launcher = new FakeLauncher();
         Path bad = dir.resolve("bad.cfg");

@@ -1,7 +1,7 @@
 package dev.lingon.kernel.cli;
 
 import dev.lingon.kernel.cli.Cli.Result;
-import dev.lingon.kernel.dom0.InProcessDom0Launcher;
+import dev.lingon.kernel.dom0.StandardDom0Launcher;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,7 +31,7 @@ class LingonWithRealDom0Test {
     private final Cli.TestTermination termination = new Cli.TestTermination();
 
     private LingonEnvironment env() {
-        return Cli.env(dir.resolve("dom0.sock"), termination).withLauncher(new InProcessDom0Launcher())
+        return Cli.env(dir.resolve("dom0.sock"), termination).withLauncher(new StandardDom0Launcher())
                 .withPollInterval(Duration.ofMillis(50));
     }
 
@@ -47,7 +47,7 @@ class LingonWithRealDom0Test {
 
     @Test
     void theInProcessLauncherIsFoundOnTheClassPath() {
-        assertInstanceOf(InProcessDom0Launcher.class, LingonEnvironment.system().launcher().orElseThrow());
+        assertInstanceOf(StandardDom0Launcher.class, LingonEnvironment.system().launcher().orElseThrow());
     }
 
     @Test
