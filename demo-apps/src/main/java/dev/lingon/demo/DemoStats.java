@@ -6,9 +6,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The demo's dashboard counters: how many deposits each shard booked, as the frontend saw the
- * acknowledgements. Lives in the JVM the demo runs in (the in-process backend), read by the demo's
- * printer in dom0; applications only add to it.
+ * The frontend's counters: how many deposits each shard booked, as the frontend saw the
+ * acknowledgements. Lives in the frontend's JVM (dom0's in-process, its own as a process domain); the
+ * frontend publishes it in XenStore ({@link LedgerFrontend#BOOKED_NODE}), where the demo's printer reads it.
  */
 public final class DemoStats {
     private static final Map<String, AtomicLong> BOOKED = new ConcurrentHashMap<>();

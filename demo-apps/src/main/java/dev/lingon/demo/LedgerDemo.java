@@ -1,6 +1,8 @@
 package dev.lingon.demo;
 
 import dev.lingon.kernel.api.DomainSpec;
+import dev.lingon.xen.api.Result;
+import dev.lingon.xen.api.XenStore;
 import dev.lingon.kernel.api.DomainStatus;
 import dev.lingon.kernel.api.DomainTop;
 import dev.lingon.kernel.dom0.Dom0;
@@ -15,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -36,17 +39,25 @@ public final class LedgerDemo {
      * {@code lingon list} works from another shell) and answers what to close before dom0 stops.
      */
     public static int run(PrintWriter out, Duration length, CountDownLatch stop, Function<Dom0Api, AutoCloseable> publish) {
+        return run(out, length, DomainSpec.Backend.INPROC, stop, publish);
+    }
+
+    /** As {@link #run(PrintWriter, Duration, CountDownLatch, Function)}, with the domains on {@code backend}. */
+    public static int run(PrintWriter out, Duration length, DomainSpec.Backend backend, CountDownLatch stop,
+                          Function<Dom0Api, AutoCloseable> publish) {
         long start = System.nanoTime();
         DemoStats.reset();
-        out.println("Lingon demo: dom0 + 3 domains in one JVM, talking through Xen mailboxes");
+        out.println(backend == DomainSpec.Backend.PROCESS
+                ? "Lingon demo: dom0 + 3 domains, each in its own JVM process, talking through Xen mailboxes on shared memory"
+                : "Lingon demo: dom0 + 3 domains in one JVM, talking through Xen mailboxes");
         DomainRestartPolicy restartOnCrash = DomainRestartPolicy.defaults().withOnCrash(DomainAction.RESTART)
                 .withIntensity(3, Duration.ofSeconds(60));
         long panicAfter = Math.max(1000, length.toMillis() / 3);
-        try (Dom0 dom0 = Dom0.start()) {
+        try (Dom0 dom0 = backend == DomainSpec.Backend.PROCESS ? Dom0.startWithProcessDomains() : Dom0.start()) {
             for (String shard : List.of("shard-1", "shard-2")) {
-                dom0.toolstack().create(DomainSpec.of(shard, LedgerShard.class).withPolicy(restartOnCrash));
+                dom0.toolstack().create(DomainSpec.of(shard, LedgerShard.class).withPolicy(restartOnCrash).withBackend(backend));
             }
-            dom0.toolstack().create(DomainSpec.of("frontend", LedgerFrontend.class).withVcpus(1).withPolicy(restartOnCrash)
+            dom0.toolstack().create(DomainSpec.of("frontend", LedgerFrontend.class).withVcpus(1).withPolicy(restartOnCrash).withBackend(backend)
                     .withExtra(Map.of("shards", "shard-1,shard-2", "batch", "50", "window", "8",
                             "panic_shard", "shard-2", "panic_after_ms", Long.toString(panicAfter))));
             printList(out, dom0.toolstack().list());
@@ -55,7 +66,7 @@ public final class LedgerDemo {
             try (AutoCloseable published = publish.apply(dom0.toolstack())) {
                 seen = sample(out, dom0, length, stop);
             }
-            Map<String, Long> total = DemoStats.booked();
+            Map<String, Long> total = booked(dom0);
             out.println("booked in total: " + total);
             out.println("shutting down: domains first, then dom0");
             out.flush();
@@ -105,7 +116,7 @@ public final class LedgerDemo {
                 out.println("stopping early, as asked");
                 break;
             }
-            Map<String, Long> now = DemoStats.booked();
+            Map<String, Long> now = booked(dom0);
             StringBuilder rates = new StringBuilder();
             for (Map.Entry<String, Long> e : now.entrySet()) {
                 long delta = e.getValue() - before.getOrDefault(e.getKey(), 0L);
@@ -130,6 +141,28 @@ public final class LedgerDemo {
             out.flush();
         }
         return new Seen(bookedAtRestart);
+    }
+
+    /** What the frontend has published as booked, by shard (empty before it first publishes). */
+    static Map<String, Long> booked(Dom0 dom0) {
+        XenStore xs = dom0.hypervisor().dom0().store();
+        Map<String, Long> out = new TreeMap<>();
+        Result<String> id = xs.read("/lingon/domains/frontend");
+        if (!id.isOk()) {
+            return out;
+        }
+        String base = "/local/domain/" + id.orThrow().trim() + "/" + LedgerFrontend.BOOKED_NODE;
+        Result<List<String>> shards = xs.directory(base);
+        if (!shards.isOk()) {
+            return out;
+        }
+        for (String shard : shards.orThrow()) {
+            Result<String> n = xs.read(base + "/" + shard);
+            if (n.isOk()) {
+                out.put(shard, Long.parseLong(n.orThrow().trim()));
+            }
+        }
+        return out;
     }
 
     static void printList(PrintWriter out, List<DomainStatus> list) {

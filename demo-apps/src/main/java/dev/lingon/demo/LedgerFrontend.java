@@ -90,6 +90,7 @@ public final class LedgerFrontend implements Application {
             }
             return Behaviors.receive(Cmd.class)
                     .onMessage(Lookup.class, l -> {
+                        publishBooked(domain);
                         for (Shard s : shards.values()) {
                             if (s.ledger == null && lookup(domain, ctx, s)) {
                                 s.inFlight = 0;
@@ -128,6 +129,17 @@ public final class LedgerFrontend implements Application {
                     })
                     .build();
         }));
+    }
+
+    /**
+     * Where the frontend shows what it has seen booked, under its XenStore home: {@code <shard>} → deposits.
+     * The demo's printer in dom0 reads it there, whichever JVM the frontend runs in.
+     */
+    static final String BOOKED_NODE = "data/ledger/booked";
+
+    private static void publishBooked(DomainContext domain) {
+        String base = "/local/domain/" + domain.xen().handle().domid() + "/" + BOOKED_NODE + "/";
+        DemoStats.booked().forEach((shard, n) -> domain.xen().store().write(base + shard, Long.toString(n)));
     }
 
     /** dom0's name index gives the shard's current domid; its mailboxes give the ledger. */

@@ -21,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * {@code lingon demo} through the CLI's entry point, with the demo found on the class path as the
@@ -106,6 +107,19 @@ class LedgerDemoCommandTest {
     }
 
     @Test
+    void theSameDemoRunsWithEveryDomainInItsOwnProcess() throws Exception {
+        assumeTrue(dev.lingon.kernel.dom0.Dom0.processDomainsAvailable(), "process domains need Linux futexes");
+        Running demo = new Running("demo", "--backend", "process", "--seconds", "14");
+
+        assertEquals(0, demo.await(Duration.ofSeconds(120)), demo::out);
+        String out = demo.out();
+        assertTrue(out.startsWith("Lingon demo: dom0 + 3 domains, each in its own JVM process"), out);
+        assertTrue(Pattern.compile("shard-2: dom\\d+ crashed; on_crash=restart brought it back as dom\\d+").matcher(out).find(), out);
+        assertTrue(out.contains("the restarted shard-2 booked"), out);
+        await().atMost(Duration.ofSeconds(20)).until(() -> ProcessHandle.current().children().noneMatch(ProcessHandle::isAlive));
+    }
+
+    @Test
     void ctrlCStopsTheDemoEarlyAndCleanly() throws Exception {
         Running demo = new Running("demo", "--seconds", "600");
         await().atMost(Duration.ofSeconds(30)).until(() -> demo.out().contains("[t= 1s]") || !demo.thread.isAlive());
@@ -118,9 +132,9 @@ class LedgerDemoCommandTest {
 
     @Test
     void badOptionsAreRefusedWithWhatToDo() {
-        String[] process = run("demo", "--backend", "process");
-        assertEquals("1", process[0]);
-        assertTrue(process[2].contains("process backend") && process[2].contains("--backend inproc"), process[2]);
+        String[] backend = run("demo", "--backend", "xen");
+        assertEquals("1", backend[0]);
+        assertTrue(backend[2].contains("--backend takes inproc or process; got 'xen'"), backend[2]);
         String[] seconds = run("demo", "--seconds", "soon");
         assertEquals("1", seconds[0]);
         assertTrue(seconds[2].contains("--seconds takes a whole number of seconds from 3 to 3600; got 'soon'"), seconds[2]);
