@@ -42,7 +42,7 @@ public final class CrossDomainBench {
                 case "--window" -> window = Integer.parseInt(args[++i]);
                 case "--variants" -> chosen = List.of(args[++i].split(","));
                 case "-h", "--help" -> {
-                    System.out.println("options: --quick | --runs N (5) | --messages N per run (300000) | --rounds N ping-pongs (30000) | --window N in flight (2000) | --variants in-domain,xen-mailboxes,artery");
+                    System.out.println("options: --quick | --runs N (5) | --messages N per run (300000) | --rounds N ping-pongs (30000) | --window N in flight (2000) | --variants in-domain,xen-mailboxes,artery (also: xen-process, artery-2jvm)");
                     return;
                 }
                 default -> {
@@ -55,6 +55,8 @@ public final class CrossDomainBench {
         all.put("in-domain", Variant::inDomain);
         all.put("xen-mailboxes", Variant::xenMailboxes);
         all.put("artery", Variant::artery);
+        all.put("xen-process", Variant::xenMailboxesProcess);
+        all.put("artery-2jvm", Variant::arteryTwoJvms);
         List<Supplier<Variant>> variants = new ArrayList<>();
         for (String c : chosen) {
             Supplier<Variant> v = all.get(c.trim());

@@ -1,5 +1,8 @@
 package dev.lingon.bench.cross;
 
+import dev.lingon.kernel.api.DomainSpec;
+import dev.lingon.kernel.dom0.Dom0;
+
 import dev.lingon.scheduler.api.DomainKernel;
 import dev.lingon.scheduler.api.KernelConfig;
 import dev.lingon.scheduler.api.Kernels;
@@ -111,15 +114,19 @@ abstract class Variant implements AutoCloseable {
         return v;
     }
 
-    /** Two plain actor systems on Pekko's default dispatcher, joined by Artery TCP on loopback, with the same serializer. */
-    static Variant artery() {
-        Variant v = new Variant("artery-tcp") {
-        };
-        Config config = ConfigFactory.parseString(BenchMsg.KRYO_CONFIG + "\n" + QUIET + String.join("\n",
+    static Config arteryConfig() {
+        return ConfigFactory.parseString(BenchMsg.KRYO_CONFIG + "\n" + QUIET + String.join("\n",
                 "pekko.actor.provider = remote",
                 "pekko.remote.artery.transport = tcp",
                 "pekko.remote.artery.canonical.hostname = 127.0.0.1",
                 "pekko.remote.artery.canonical.port = 0")).withFallback(ConfigFactory.load()).resolve();
+    }
+
+    /** Two plain actor systems on Pekko's default dispatcher, joined by Artery TCP on loopback, with the same serializer. */
+    static Variant artery() {
+        Variant v = new Variant("artery-tcp") {
+        };
+        Config config = arteryConfig();
         CompletableFuture<ActorRef<Object>> drv = new CompletableFuture<>();
         CompletableFuture<ActorRef<BenchMsg>> rcv = new CompletableFuture<>();
         ActorSystem<Void> sa = ActorSystem.create(spawning(Actors.driver(), "driver", drv), "sender", config);
@@ -130,5 +137,71 @@ abstract class Variant implements AutoCloseable {
         v.driver = drv.join();
         v.receiver = ActorRefResolver.get(sa).resolveActorRef(path);
         return v;
+    }
+
+    /**
+     * Across OS processes: the driver in a domain in this JVM (dom0's, on its shared-memory hypervisor)
+     * and the receiver in a process domain of its own ({@link ReceiverApp}), each on a one-vCPU kernel,
+     * through Xen mailboxes on shared memory.
+     */
+    static Variant xenMailboxesProcess() {
+        Variant v = new Variant("xen-process") {
+        };
+        Dom0 dom0 = Dom0.startWithProcessDomains();
+        v.after.add(dom0);
+        Hypervisor hv = dom0.hypervisor();
+        Config config = ConfigFactory.parseString(XenMailboxesSetup.requiredConfig() + BenchMsg.KRYO_CONFIG + "\n" + QUIET);
+        XenDomain da = hv.domain(hv.createDomain(DomainConfig.named("sender").withVcpus(1)).orThrow()).orElseThrow();
+        DomainKernel ka = Kernels.start(da, KernelConfig.vcpus(1));
+        CompletableFuture<ActorRef<Object>> drv = new CompletableFuture<>();
+        ActorSystem<Void> sa = Kernels.actorSystem(ka, spawning(Actors.driver(), "driver", drv), "sender", config,
+                new XenMailboxesSetup(da, ka, MailboxSettings.DEFAULTS, Kernels.KERNEL_DISPATCHER));
+        v.systems.add(sa);
+        v.after.addFirst(() -> hv.destroy(da.handle()));
+        v.after.addFirst(ka);
+        int receiverDomid = dom0.toolstack().create(DomainSpec.of("receiver", ReceiverApp.class).withVcpus(1)
+                .withBackend(DomainSpec.Backend.PROCESS)).domid();
+        v.driver = drv.join();
+        v.receiver = XenMailboxes.get(sa).<BenchMsg>lookup(receiverDomid, "receiver").orThrow();
+        return v;
+    }
+
+    /** As {@link #artery()}, with the receiver's actor system in a JVM of its own ({@link ArteryReceiverMain}). */
+    static Variant arteryTwoJvms() {
+        Variant v = new Variant("artery-2jvm") {
+        };
+        CompletableFuture<ActorRef<Object>> drv = new CompletableFuture<>();
+        ActorSystem<Void> sa = ActorSystem.create(spawning(Actors.driver(), "driver", drv), "sender", arteryConfig());
+        v.systems.add(sa);
+        try {
+            String javaBin = ProcessHandle.current().info().command().orElseThrow();
+            Process p = new ProcessBuilder(javaBin, "-Xms1g", "-Xmx1g", "--sun-misc-unsafe-memory-access=allow", "-Dkryo.unsafe=false",
+                    "-cp", System.getProperty("java.class.path"), ArteryReceiverMain.class.getName())
+                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            v.after.add(() -> {
+                p.getOutputStream().close();
+                if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+            });
+            java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
+                    java.nio.charset.StandardCharsets.UTF_8));
+            String line;
+            String path = null;
+            while ((line = r.readLine()) != null) {
+                if (line.startsWith("receiver ")) {
+                    path = line.substring("receiver ".length()).trim();
+                    break;
+                }
+            }
+            if (path == null) {
+                throw new IllegalStateException("the Artery receiver JVM did not start (exit " + p.waitFor() + ")");
+            }
+            v.driver = drv.join();
+            v.receiver = ActorRefResolver.get(sa).resolveActorRef(path);
+            return v;
+        } catch (java.io.IOException | InterruptedException e) {
+            throw new IllegalStateException("cannot start the Artery receiver JVM: " + e, e);
+        }
     }
 }

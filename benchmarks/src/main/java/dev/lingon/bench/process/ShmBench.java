@@ -94,7 +94,7 @@ public final class ShmBench {
                 rtts[rtts.length / 2] / 1e3, rtts[(int) (rtts.length * 0.99)] / 1e3, rtts[rtts.length / 2] / 2e3);
     }
 
-    private static double ring(Path dir, int size, long n) throws Exception {
+    static double ring(Path dir, int size, long n) throws Exception {
         Path file = dir.resolve("ring-" + size);
         try (ShmFile f = ShmFile.create(file, SLOTS + RING_BYTES)) {
             MemorySegment m = f.segment();
