@@ -53,14 +53,15 @@ public final class Dom0 implements AutoCloseable {
      * dom0 that runs domains of both backends: its hypervisor keeps every domain's pages in a
      * shared-memory file of its run directory ({@code /dev/shm/lingon-<user>/<pid>…}), so that a domain
      * whose spec says {@code backend = "process"} runs in its own JVM process mapping them, and the
-     * others in this JVM as usual. Domain processes use this JVM's JDK and class path, and a CDS archive
-     * ({@link ProcessSettings#cdsArchive()}).
+     * others in this JVM as usual. Domain processes use this JVM's JDK and class path, a CDS archive
+     * ({@link ProcessSettings#cdsArchive()}) and spare processes ({@link ProcessSettings#spares()}).
      *
      * @throws UnsupportedOperationException where {@link #processDomainsAvailable()} is false
      */
     public static Dom0 startWithProcessDomains() {
         return startWithProcessDomains(Toolstack.defaultCoreDumpDir(),
-                DomainProcessCommand.Settings.ofThisJvm(ProcessSettings.cdsArchive(), ProcessSettings.jvmOptions()));
+                DomainProcessCommand.Settings.ofThisJvm(ProcessSettings.cdsArchive(), ProcessSettings.jvmOptions())
+                        .withSpares(ProcessSettings.spares()));
     }
 
     public static Dom0 startWithProcessDomains(Path coreDumpDir, DomainProcessCommand.Settings settings) {

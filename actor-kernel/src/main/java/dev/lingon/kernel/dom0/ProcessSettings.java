@@ -25,7 +25,9 @@ import java.util.Optional;
  *   for {@code $XDG_CACHE_HOME/lingon/cds/domain-<hash>.jsa} (or {@code ~/.cache/…}), where the hash
  *   covers the JDK, the class path and its jars' sizes and times, so a rebuilt image gets its own
  *   archive (old ones are left; delete the directory to reclaim them);</li>
- *   <li>{@code LINGON_DOMAIN_JAVA_OPTS}: further JVM options for every domain process, split at spaces.</li>
+ *   <li>{@code LINGON_DOMAIN_JAVA_OPTS}: further JVM options for every domain process, split at spaces;</li>
+ *   <li>{@code LINGON_SPARE_DOMAINS}: spare domain processes kept started and warm for each shape
+ *   (memory, vcpus) a process domain was launched with, default 1, 0 for none.</li>
  * </ul>
  */
 final class ProcessSettings {
@@ -70,6 +72,20 @@ final class ProcessSettings {
             }
         }
         return b.toString();
+    }
+
+    /** {@code LINGON_SPARE_DOMAINS}: spare domain processes kept warm per shape, 0..8, default 1. */
+    static int spares() {
+        String v = System.getenv().getOrDefault("LINGON_SPARE_DOMAINS", "1").strip();
+        try {
+            int n = Integer.parseInt(v);
+            if (n >= 0 && n <= 8) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("LINGON_SPARE_DOMAINS must be a whole number from 0 to 8; got '" + v + "'");
     }
 
     static List<String> jvmOptions() {

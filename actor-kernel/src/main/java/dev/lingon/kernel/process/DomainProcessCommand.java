@@ -42,9 +42,20 @@ public final class DomainProcessCommand {
      * @param classPath   the image's class path: the application and Lingon's modules
      * @param cdsArchive  where the CDS archive of domain processes lives, or empty for no archive
      * @param jvmOptions  further options for every domain process (before the main class)
+     * @param spares      spare processes kept started and warmed up for each shape (memory, vcpus) a
+     *                    domain has been launched with, so that the next domain of that shape boots in
+     *                    a JVM that is ready: 0 for none
      */
-    public record Settings(Path javaBinary, String classPath, Optional<Path> cdsArchive, List<String> jvmOptions) {
+    public record Settings(Path javaBinary, String classPath, Optional<Path> cdsArchive, List<String> jvmOptions, int spares) {
+        /** Without spare processes. */
+        public Settings(Path javaBinary, String classPath, Optional<Path> cdsArchive, List<String> jvmOptions) {
+            this(javaBinary, classPath, cdsArchive, jvmOptions, 0);
+        }
+
         public Settings {
+            if (spares < 0 || spares > 8) {
+                throw new IllegalArgumentException("spare domain processes per shape must be 0..8, got " + spares);
+            }
             Objects.requireNonNull(javaBinary, "javaBinary");
             Objects.requireNonNull(classPath, "classPath");
             Objects.requireNonNull(cdsArchive, "cdsArchive");
@@ -68,7 +79,12 @@ public final class DomainProcessCommand {
                 log.info("domain processes boot without a CDS archive: the class path holds the directory {} (AppCDS needs jars)", dir.get());
                 cdsArchive = Optional.empty();
             }
-            return new Settings(java, classPath, cdsArchive, jvmOptions);
+            return new Settings(java, classPath, cdsArchive, jvmOptions, 0);
+        }
+
+        /** The same, keeping {@code n} spare processes per shape. */
+        public Settings withSpares(int n) {
+            return new Settings(javaBinary, classPath, cdsArchive, jvmOptions, n);
         }
 
         /** The first entry of {@code classPath} that is a non-empty directory. */
@@ -101,10 +117,28 @@ public final class DomainProcessCommand {
 
     /** The command that starts {@code spec}'s domain process, which reads its config from {@code configFile}. */
     public static List<String> of(DomainSpec spec, Path configFile, Settings settings, Cds cds) {
+        List<String> cmd = jvm(spec.memoryMiB(), spec.vcpus(), spec.name(), settings, cds);
+        cmd.add("--config");
+        cmd.add(configFile.toString());
+        return cmd;
+    }
+
+    /**
+     * The command that starts a spare domain process of that shape: a JVM started and warmed up ahead of
+     * need, which becomes a domain when dom0 hands it a launch line on its standard input
+     * ({@link DomainProcessMain}).
+     */
+    public static List<String> spare(int memoryMiB, int vcpus, Settings settings, Cds cds) {
+        List<String> cmd = jvm(memoryMiB, vcpus, "(spare)", settings, cds);
+        cmd.add("--spare");
+        return cmd;
+    }
+
+    private static List<String> jvm(int memoryMiB, int vcpus, String domain, Settings settings, Cds cds) {
         List<String> cmd = new ArrayList<>();
         cmd.add(settings.javaBinary().toString());
-        cmd.add("-Xmx" + spec.memoryMiB() + "m");
-        cmd.add("-XX:ActiveProcessorCount=" + spec.vcpus());
+        cmd.add("-Xmx" + memoryMiB + "m");
+        cmd.add("-XX:ActiveProcessorCount=" + vcpus);
         if (cds != Cds.NONE) {
             Path a = settings.cdsArchive().orElseThrow(() -> new IllegalArgumentException("CDS " + cds + " without an archive"));
             cmd.add(cds == Cds.USE ? "-XX:SharedArchiveFile=" + a : "-XX:ArchiveClassesAtExit=" + a);
@@ -117,14 +151,12 @@ public final class DomainProcessCommand {
         // Pekko 1.7 still uses sun.misc.Unsafe; allowed explicitly so that JDK 25 does not warn on every boot.
         cmd.add("--sun-misc-unsafe-memory-access=allow");
         cmd.add("-Dkryo.unsafe=false");
-        cmd.add("-D" + DOMAIN_PROPERTY + "=" + spec.name());
+        cmd.add("-D" + DOMAIN_PROPERTY + "=" + domain);
         cmd.add("-Dlogback.configurationFile=dev/lingon/kernel/cli/logback-cli.xml");
         cmd.addAll(settings.jvmOptions());
         cmd.add("-cp");
         cmd.add(settings.classPath());
         cmd.add(MAIN_CLASS);
-        cmd.add("--config");
-        cmd.add(configFile.toString());
         return cmd;
     }
 }

@@ -15,8 +15,19 @@ import dev.lingon.xen.remote.ShmPageMapper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.lingon.xen.api.DomainConfig;
+import dev.lingon.xen.api.DomainHandle;
+import dev.lingon.xen.remote.DomainFiles;
+import dev.lingon.xen.remote.HypercallServer;
+import dev.lingon.xen.shm.ShmDirectory;
+import dev.lingon.xen.api.Hypervisor;
+import dev.lingon.xen.api.Hypervisors;
+
+import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -40,22 +51,118 @@ public final class DomainProcessMain {
     private DomainProcessMain() {
     }
 
+    /** What a spare prints on its standard output once it is warm. */
+    public static final String SPARE_READY = "lingon-spare-ready";
+
     public static void main(String[] args) {
+        if (args.length == 1 && args[0].equals("--spare")) {
+            System.exit(spare());
+        }
         if (args.length != 2 || !args[0].equals("--config")) {
-            System.err.println("usage: " + DomainProcessCommand.MAIN_CLASS + " --config <domain.cfg>  (started by dom0's toolstack)");
+            System.err.println("usage: " + DomainProcessCommand.MAIN_CLASS + " --config <domain.cfg> | --spare  (started by dom0's toolstack)");
             System.exit(2);
         }
-        System.exit(run(Path.of(args[1])));
+        LaunchTicket ticket;
+        try {
+            ticket = LaunchTicket.fromEnvironment(System.getenv());
+        } catch (IllegalArgumentException e) {
+            log.error("domain process cannot start: {}", e.getMessage());
+            System.exit(1);
+            return;
+        }
+        System.exit(run(Path.of(args[1]), ticket, new InputStreamReader(System.in, StandardCharsets.UTF_8)));
     }
 
-    static int run(Path configFile) {
+    /**
+     * A spare: warms up (boots and stops a throwaway domain on a hypervisor of its own, so that the
+     * classes are initialised and the hot code compiled), says {@value #SPARE_READY}, then waits for its
+     * launch line from dom0 on standard input ({@link #launchLine}) and becomes that domain. Its end of
+     * input before that line means dom0 no longer needs it.
+     */
+    static int spare() {
+        long t0 = System.nanoTime();
+        warmUp();
+        log.debug("spare warm in {} ms", (System.nanoTime() - t0) / 1_000_000);
+        System.out.println(SPARE_READY);
+        System.out.flush();
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        String line;
+        try {
+            line = in.readLine();
+        } catch (IOException e) {
+            return 0;
+        }
+        if (line == null) {
+            return 0;
+        }
+        String[] f = line.split("\t", -1);
+        if (f.length != 6 || !f[0].equals("launch")) {
+            log.error("a spare domain process expects a launch line from dom0; got {}", line.length() > 80 ? line.substring(0, 80) + "…" : line);
+            return 2;
+        }
+        LaunchTicket ticket;
+        try {
+            ticket = LaunchTicket.fromEnvironment(Map.of(LaunchTicket.ENV_SOCKET, f[1], LaunchTicket.ENV_DOMID, f[2],
+                    LaunchTicket.ENV_GENERATION, f[3], LaunchTicket.ENV_TOKEN, f[4]));
+        } catch (IllegalArgumentException e) {
+            log.error("a spare domain process got a bad launch line: {}", e.getMessage());
+            return 1;
+        }
+        return run(Path.of(f[5]), ticket, in);
+    }
+
+    /** The line dom0 writes to a spare's standard input to make it the domain of {@code ticket}, configured by {@code configFile}. */
+    static String launchLine(LaunchTicket ticket, Path configFile) {
+        Map<String, String> env = ticket.environment();
+        return String.join("\t", "launch", env.get(LaunchTicket.ENV_SOCKET), env.get(LaunchTicket.ENV_DOMID),
+                env.get(LaunchTicket.ENV_GENERATION), env.get(LaunchTicket.ENV_TOKEN), configFile.toString()) + "\n";
+    }
+
+    /**
+     * Boots and stops a throwaway domain a few times through the very code a process domain boots with:
+     * a shared-memory hypervisor and a hypercall server of its own, in this JVM, and the domain on a
+     * {@link RemoteXenDomain} connected to it, so that the client, the xs_wire codec, the kernel, Pekko
+     * and Kryo are loaded, initialised and compiled before the real domain arrives.
+     */
+    private static void warmUp() {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+        for (int round = 0; round < 5 && (round == 0 || System.nanoTime() < until); round++) {
+            try (ShmDirectory dir = ShmDirectory.create(ShmDirectory.defaultBase())) {
+                Hypervisor hv = Hypervisors.sharedMemory(dir);
+                HypercallServer server = HypercallServer.start(dir.path().resolve("warm-up.sock"), hv, DomainFiles.of(hv),
+                        (handle, why) -> { });
+                try {
+                    DomainHandle h = hv.createDomain(DomainConfig.named("warm-up")).orThrow();
+                    RemoteXenDomain d = RemoteXenDomain.connect(server.admit(h), ShmPageMapper.INSTANCE);
+                    try {
+                        CompletableFuture<Long> first = new CompletableFuture<>();
+                        WarmUpApp.FIRST.set(first);
+                        BootedDomain b = Kernel.boot(d, DomainSpec.of("warm-up", WarmUpApp.class), ImageManifest.of(WarmUpApp.class),
+                                new WarmUpApp(), new StandardDevices()).toCompletableFuture().get(60, TimeUnit.SECONDS);
+                        first.get(60, TimeUnit.SECONDS);
+                        d.store().write("/local/domain/" + h.domid() + "/" + ProcessDomains.READY_NODE, "1");
+                        b.terminate(Duration.ofSeconds(10));
+                    } finally {
+                        d.close();
+                    }
+                } finally {
+                    server.close();
+                    hv.close();
+                }
+            } catch (Exception e) {
+                // A spare that cannot warm up still works, only colder.
+                log.warn("a spare domain process could not warm up: {}", e.toString());
+                return;
+            }
+        }
+    }
+
+    static int run(Path configFile, LaunchTicket ticket, java.io.Reader dom0Input) {
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
         DomainSpec spec;
         ImageManifest image;
         Application app;
-        LaunchTicket ticket;
         try {
-            ticket = LaunchTicket.fromEnvironment(System.getenv());
             spec = DomainConfigParser.checkingApplications(loader).parse(configFile);
             image = ImageManifest.forClassName(spec.application(), loader);
             app = image.application().getDeclaredConstructor().newInstance();
@@ -89,7 +196,7 @@ public final class DomainProcessMain {
                 lc.stop();
             }
         }, "lingon-destroyed"));
-        watchStandardInput(dom0Gone);
+        watchStandardInput(dom0Input, dom0Gone);
         BootedDomain booted;
         try {
             booted = Kernel.boot(domain, spec, image, app, new StandardDevices()).toCompletableFuture().get(60, TimeUnit.SECONDS);
@@ -142,11 +249,11 @@ public final class DomainProcessMain {
     }
 
     /** dom0 holds the other end of our standard input; its end means dom0 has gone. */
-    private static void watchStandardInput(CompletableFuture<String> dom0Gone) {
+    private static void watchStandardInput(java.io.Reader in, CompletableFuture<String> dom0Gone) {
         Thread.ofPlatform().daemon(true).name("lingon-dom0-stdin").start(() -> {
-            try (InputStream in = System.in) {
+            try (in) {
                 while (in.read() >= 0) {
-                    // dom0 writes nothing; anything read is ignored
+                    // dom0 writes nothing more; anything read is ignored
                 }
             } catch (IOException e) {
                 // closed as well

@@ -32,7 +32,8 @@ import java.util.function.BiConsumer;
 
 /**
  * dom0's process backend: starts each process domain's JVM ({@link DomainProcessCommand}) with its
- * launch ticket, serves its hypercalls ({@link HypercallServer}), waits for it to report ready in
+ * launch ticket — or hands the ticket to a spare process of the same shape that was started and warmed
+ * up ahead of need ({@link DomainProcessCommand.Settings#spares()}), and starts the next spare — serves its hypercalls ({@link HypercallServer}), waits for it to report ready in
  * XenStore ({@value #READY_NODE} under its home), and notices at once when it goes — its process
  * exits, or its hypercall connection ends (the kernel closes a killed process's socket, so SIGKILL is
  * seen too) — and tells its owner, who crashes the domain and applies {@code on_crash}.
@@ -59,6 +60,29 @@ public final class ProcessDomains implements AutoCloseable {
     /** Whether a process of this dom0 has been started to write the CDS archive. */
     private final java.util.concurrent.atomic.AtomicBoolean archiveWriter = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile boolean closed;
+    /** Spare processes by shape, oldest first; each deque guarded by itself. */
+    private final Map<Shape, java.util.Deque<Spare>> spares = new ConcurrentHashMap<>();
+    /** Every spare ever started, until it exits: what {@link #close} waits for. */
+    private final java.util.Set<Process> spareProcesses = ConcurrentHashMap.newKeySet();
+
+    /** What a spare must match: the JVM's heap and processors are fixed when it starts. */
+    private record Shape(int memoryMiB, int vcpus) {
+    }
+
+    /** A domain process started and warmed up ahead of need ({@code DomainProcessMain --spare}). */
+    private static final class Spare {
+        final Process process;
+        /** Completes when the spare says it is warm; fails if it exits first. */
+        final CompletableFuture<Void> warm = new CompletableFuture<>();
+
+        Spare(Process process) {
+            this.process = process;
+        }
+
+        boolean ready() {
+            return warm.isDone() && !warm.isCompletedExceptionally() && process.isAlive();
+        }
+    }
 
     /** One domain's process. */
     public static final class DomainProcess {
@@ -146,22 +170,28 @@ public final class ProcessDomains implements AutoCloseable {
         });
         watcher.watch(readyPath, "ready").orThrow();
         LaunchTicket ticket = server.admit(handle);
-        List<String> cmd = DomainProcessCommand.of(spec, config, settings, cdsFor());
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.PIPE)
-                .redirectOutput(ProcessBuilder.Redirect.INHERIT).redirectError(ProcessBuilder.Redirect.INHERIT);
-        pb.environment().putAll(ticket.environment());
-        Process p;
-        try {
-            p = pb.start();
-        } catch (IOException e) {
-            server.revoke(handle);
-            watcher.close();
-            deleteQuietly(config);
-            throw new ProcessDomainException("cannot start the process of " + spec.name() + " (" + cmd.getFirst() + "): " + e.getMessage(), e);
+        Shape shape = new Shape(spec.memoryMiB(), spec.vcpus());
+        Process p = handOver(takeSpare(shape), ticket, config);
+        if (p == null) {
+            List<String> cmd = DomainProcessCommand.of(spec, config, settings, cdsFor());
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.PIPE)
+                    .redirectOutput(ProcessBuilder.Redirect.INHERIT).redirectError(ProcessBuilder.Redirect.INHERIT);
+            pb.environment().putAll(ticket.environment());
+            try {
+                p = pb.start();
+            } catch (IOException e) {
+                server.revoke(handle);
+                watcher.close();
+                deleteQuietly(config);
+                throw new ProcessDomainException("cannot start the process of " + spec.name() + " (" + cmd.getFirst() + "): " + e.getMessage(), e);
+            }
+            log.info("{} ({}) started as process {}", spec.name(), handle, p.pid());
+        } else {
+            log.info("{} ({}) runs in spare process {}", spec.name(), handle, p.pid());
         }
+        Thread.ofVirtual().name("lingon-spares").start(() -> replenish(shape));
         DomainProcess dp = new DomainProcess(handle, p, config);
         processes.put(handle, dp);
-        log.info("{} ({}) started as process {}", spec.name(), handle, p.pid());
         p.onExit().thenAccept(x -> died(handle, "its process " + x.pid() + " exited with status " + x.exitValue()
                 + (x.exitValue() == 137 || x.exitValue() == 128 + 9 ? " (killed)" : "")));
         try {
@@ -182,6 +212,105 @@ public final class ProcessDomains implements AutoCloseable {
             throw new ProcessDomainException(spec.name() + " went before it was ready: " + dp.gone.getNow("?"));
         }
         return dp;
+    }
+
+    /** A warm spare of that shape, taken out of the pool; null if there is none. */
+    private Spare takeSpare(Shape shape) {
+        java.util.Deque<Spare> q = spares.get(shape);
+        if (q == null) {
+            return null;
+        }
+        synchronized (q) {
+            for (java.util.Iterator<Spare> it = q.iterator(); it.hasNext(); ) {
+                Spare s = it.next();
+                if (s.ready()) {
+                    it.remove();
+                    return s;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Makes {@code spare} the domain of {@code ticket}; null (and the spare ended) if it cannot take it. */
+    private Process handOver(Spare spare, LaunchTicket ticket, Path config) {
+        if (spare == null) {
+            return null;
+        }
+        try {
+            var in = spare.process.getOutputStream();
+            in.write(DomainProcessMain.launchLine(ticket, config).getBytes(StandardCharsets.UTF_8));
+            in.flush();
+            return spare.process;
+        } catch (IOException e) {
+            log.debug("spare process {} could not take a domain: {}", spare.process.pid(), e.toString());
+            spare.process.destroyForcibly();
+            return null;
+        }
+    }
+
+    /** Starts spares until the pool of that shape holds {@link DomainProcessCommand.Settings#spares()} live ones. */
+    private void replenish(Shape shape) {
+        if (settings.spares() == 0) {
+            return;
+        }
+        java.util.Deque<Spare> q = spares.computeIfAbsent(shape, k -> new java.util.ArrayDeque<>());
+        synchronized (q) {
+            q.removeIf(s -> !s.process.isAlive());
+            while (!closed && q.size() < settings.spares()) {
+                Spare s = startSpare(shape);
+                if (s == null) {
+                    return;
+                }
+                q.add(s);
+            }
+        }
+    }
+
+    private Spare startSpare(Shape shape) {
+        List<String> cmd = DomainProcessCommand.spare(shape.memoryMiB(), shape.vcpus(), settings, cdsFor());
+        Process p;
+        try {
+            p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.PIPE).redirectOutput(ProcessBuilder.Redirect.PIPE)
+                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        } catch (IOException e) {
+            log.warn("cannot start a spare domain process: {}", e.toString());
+            return null;
+        }
+        spareProcesses.add(p);
+        Spare s = new Spare(p);
+        p.onExit().thenRun(() -> {
+            spareProcesses.remove(p);
+            s.warm.completeExceptionally(new IllegalStateException("the spare exited"));
+        });
+        Thread.ofVirtual().name("lingon-spare-" + p.pid()).start(() -> {
+            try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = out.readLine()) != null) {
+                    if (!s.warm.isDone() && line.equals(DomainProcessMain.SPARE_READY)) {
+                        s.warm.complete(null);
+                    } else {
+                        // Once it is a domain, what it prints is the domain's: logged, as its own log lines are.
+                        log.info("process {} says: {}", p.pid(), line);
+                    }
+                }
+            } catch (IOException e) {
+                // the spare has gone
+            }
+        });
+        log.debug("spare domain process {} started for {} MiB, {} vCPUs", p.pid(), shape.memoryMiB(), shape.vcpus());
+        return s;
+    }
+
+    /** Process ids of the spares that are warm now; for diagnostics and tests. */
+    public List<Long> warmSpares() {
+        List<Long> out = new java.util.ArrayList<>();
+        for (java.util.Deque<Spare> q : spares.values()) {
+            synchronized (q) {
+                q.stream().filter(Spare::ready).forEach(s -> out.add(s.process.pid()));
+            }
+        }
+        return out;
     }
 
     /** Map the archive if it is there; else let the first process write it, and the others boot cold meanwhile. */
@@ -282,6 +411,18 @@ public final class ProcessDomains implements AutoCloseable {
         closed = true;
         for (DomainHandle h : List.copyOf(processes.keySet())) {
             stop(h, Duration.ofSeconds(10));
+        }
+        // Spares have nothing to lose: end them now (a spare still warming up would notice the end of its
+        // input only once warm).
+        for (Process p : List.copyOf(spareProcesses)) {
+            p.destroyForcibly();
+        }
+        for (Process p : List.copyOf(spareProcesses)) {
+            try {
+                p.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         if (!awaitStopped(Duration.ofSeconds(15))) {
             log.warn("some domain processes outlive the grace period");

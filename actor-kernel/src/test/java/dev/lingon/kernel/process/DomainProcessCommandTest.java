@@ -53,6 +53,17 @@ class DomainProcessCommandTest {
     }
 
     @Test
+    void aSpareIsStartedWithItsShapeAndWaitsForItsDomain() {
+        List<String> cmd = DomainProcessCommand.spare(512, 2,
+                new DomainProcessCommand.Settings(Path.of("java"), "a.jar", Optional.empty(), List.of(), 1), DomainProcessCommand.Cds.NONE);
+
+        assertTrue(cmd.contains("-Xmx512m") && cmd.contains("-XX:ActiveProcessorCount=2"), cmd::toString);
+        assertEquals(List.of(DomainProcessCommand.MAIN_CLASS, "--spare"), cmd.subList(cmd.size() - 2, cmd.size()));
+        assertThrows(IllegalArgumentException.class,
+                () -> new DomainProcessCommand.Settings(Path.of("java"), "a.jar", Optional.empty(), List.of(), 9));
+    }
+
+    @Test
     void aDomainProcessNeedsAClassPath() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new DomainProcessCommand.Settings(Path.of("java"), " ", Optional.empty(), List.of()));

@@ -235,6 +235,29 @@ class ProcessDomainsTest {
     }
 
     @Test
+    void aWarmSpareBecomesTheNextDomainOfItsShapeAndIsReplaced() {
+        dom0 = Dom0.startWithProcessDomains(cds.resolve("cores"),
+                DomainProcessCommand.Settings.ofThisJvm(Optional.of(cds.resolve("domains.jsa")), List.of()).withSpares(1));
+        ProcessDomains pd = dom0.processDomains().orElseThrow();
+        dom0.toolstack().create(process("first", ProcessTestApps.Idle.class));
+        await().atMost(Duration.ofSeconds(60)).until(() -> pd.warmSpares().size() == 1);
+        long spare = pd.warmSpares().getFirst();
+
+        DomainStatus second = dom0.toolstack().create(process("second", ProcessTestApps.Idle.class));
+
+        assertEquals(spare, processOf("second").pid(), "the spare became the domain");
+        assertEquals("1", dom0.hypervisor().dom0().store().read("/local/domain/" + second.domid() + "/" + ProcessDomains.READY_NODE).orThrow());
+        await().atMost(Duration.ofSeconds(60)).until(() -> pd.warmSpares().size() == 1 && pd.warmSpares().getFirst() != spare);
+        // A domain of another shape gets no spare of this one.
+        dom0.toolstack().create(process("bigger", ProcessTestApps.Idle.class).withMemory(192));
+        assertTrue(processOf("bigger").pid() != pd.warmSpares().getFirst());
+
+        dom0.close();
+        dom0 = null;
+        await().atMost(Duration.ofSeconds(20)).until(() -> ProcessHandle.current().children().noneMatch(ProcessHandle::isAlive));
+    }
+
+    @Test
     void aProcessDomainNeedsADom0WithTheProcessBackend() {
         try (Dom0 plain = Dom0.start(cds.resolve("cores"))) {
             Dom0Exception e = org.junit.jupiter.api.Assertions.assertThrows(Dom0Exception.class,
