@@ -147,7 +147,9 @@ abstract class Variant implements AutoCloseable {
     static Variant xenMailboxesProcess() {
         Variant v = new Variant("xen-process") {
         };
-        Dom0 dom0 = Dom0.startWithProcessDomains();
+        // No spare processes: a spare warms up right after a launch, on the cores being measured.
+        Dom0 dom0 = Dom0.startWithProcessDomains(dev.lingon.kernel.dom0.Toolstack.defaultCoreDumpDir(),
+                dev.lingon.kernel.process.DomainProcessCommand.Settings.ofThisJvm(java.util.Optional.empty(), List.of()));
         v.after.add(dom0);
         Hypervisor hv = dom0.hypervisor();
         Config config = ConfigFactory.parseString(XenMailboxesSetup.requiredConfig() + BenchMsg.KRYO_CONFIG + "\n" + QUIET);

@@ -2,6 +2,8 @@ package dev.lingon.bench.process;
 
 import dev.lingon.kernel.api.DomainSpec;
 import dev.lingon.kernel.dom0.Dom0;
+import dev.lingon.kernel.dom0.Toolstack;
+import dev.lingon.kernel.process.DomainProcessCommand;
 import dev.lingon.xen.api.DomainConfig;
 import dev.lingon.xen.api.Hypervisor;
 import dev.lingon.xen.api.Result;
@@ -15,8 +17,10 @@ import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -54,7 +58,9 @@ public final class VchanProcessBench {
         double[] vchan = new double[2];
         double[] raw = new double[2];
         int[] sizes = {64, 1024};
-        try (Dom0 dom0 = Dom0.startWithProcessDomains()) {
+        // No spare processes: a spare warms up right after a launch, on the cores being measured.
+        try (Dom0 dom0 = Dom0.startWithProcessDomains(Toolstack.defaultCoreDumpDir(),
+                DomainProcessCommand.Settings.ofThisJvm(Optional.empty(), List.of()))) {
             for (int s = 0; s < sizes.length; s++) {
                 vchan[s] = vchan(dom0, sizes[s], sizes[s] == 64 ? frames : frames / 4, runs);
             }
