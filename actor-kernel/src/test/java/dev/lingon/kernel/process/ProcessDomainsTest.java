@@ -8,7 +8,15 @@ import dev.lingon.kernel.dom0.Dom0;
 import dev.lingon.kernel.process.ProcessTestApps.Msg;
 import dev.lingon.supervision.api.domain.DomainAction;
 import dev.lingon.supervision.api.domain.DomainRestartPolicy;
+import dev.lingon.xen.api.DomainConfig;
 import dev.lingon.xen.api.DomainState;
+import dev.lingon.xen.api.EvtchnState;
+import dev.lingon.xen.api.EvtchnStatus;
+import dev.lingon.xen.api.GntStatus;
+import dev.lingon.xen.api.Hypervisor;
+import dev.lingon.xen.api.MapResult;
+import dev.lingon.xen.api.XenDomain;
+import dev.lingon.xen.api.XenStore;
 import dev.lingon.xen.mailbox.XenMailboxes;
 
 import org.apache.pekko.actor.typed.ActorRef;
@@ -33,6 +41,7 @@ import java.util.stream.Stream;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -91,6 +100,9 @@ class ProcessDomainsTest {
         assertTrue(p.pid() != ProcessHandle.current().pid());
         assertEquals(DomainState.RUNNING, dom0().hypervisor().domain(st.domid()).orElseThrow().state());
         assertEquals("1", dom0().hypervisor().dom0().store().read("/local/domain/" + st.domid() + "/" + ProcessDomains.READY_NODE).orThrow());
+        // an idle domain's vCPUs sleep on the doorbells of its file: dom0 sees it blocked, as xl list shows 'b'
+        await().atMost(Duration.ofSeconds(10)).until(() -> dom0().toolstack().list().stream()
+                .anyMatch(d -> d.name().equals("idle") && d.state() == 'b'));
         // top reads the figures the process publishes in XenStore
         await().atMost(Duration.ofSeconds(10)).until(() -> dom0().toolstack().top().stream().anyMatch(t -> t.name().equals("idle")));
     }
@@ -146,6 +158,46 @@ class ProcessDomainsTest {
         DomainState sinkState = dom0().hypervisor().domain(currentDomid("sink")).orElseThrow().state();
         assertTrue(sinkState == DomainState.RUNNING || sinkState == DomainState.BLOCKED, "the sink lives on: " + sinkState);
         assertEquals(r.count(), check(sinkSystem, sink).count(), "the sink still answers, and nothing more arrived");
+    }
+
+    @Test
+    void aKilledDomainsPortsCloseItsGrantsEndAndItsXenStoreHomeGoes() throws Exception {
+        Hypervisor hv = dom0().hypervisor();
+        XenDomain peer = hv.domain(hv.createDomain(DomainConfig.named("peer")).orThrow()).orElseThrow();
+        CompletableFuture<Void> released = new CompletableFuture<>();
+        XenStore watcher = hv.dom0().openStore();
+        watcher.onWatchEvent(ev -> {
+            if (ev.path().equals("@releaseDomain") && !released.isDone() && dom0().toolstack().list().stream()
+                    .noneMatch(d -> d.name().equals("binder"))) {
+                released.complete(null);
+            }
+        });
+        int domid = hv.list().stream().mapToInt(i -> i.domid()).max().orElseThrow() + 1;
+        int reserved = peer.evtchn().allocUnbound(domid).orThrow();
+        DomainStatus st = dom0().toolstack().create(process("binder", ProcessTestApps.Binder.class)
+                .withExtra(java.util.Map.of("peer", Integer.toString(peer.domid()), "port", Integer.toString(reserved))));
+        assertEquals(domid, st.domid(), "the binder got the domid its port was reserved for");
+        String home = "/local/domain/" + domid;
+        await().atMost(Duration.ofSeconds(20)).until(() -> hv.dom0().store().read(home + "/data/test/done").isOk());
+        int ref = Integer.parseInt(hv.dom0().store().read(home + "/data/test/done").orThrow().split(" ")[1]);
+        assertEquals(EvtchnState.INTERDOMAIN, peer.evtchn().status(reserved).orThrow().state());
+        MapResult.Mapped mapped = (MapResult.Mapped) peer.gnttab().map(domid, ref, false);
+        assertEquals(ProcessTestApps.PAGE_MARK, mapped.page().get(java.lang.foreign.ValueLayout.JAVA_LONG, 0));
+        watcher.watch("@releaseDomain", "released").orThrow();
+
+        assertTrue(Signals.send(processOf("binder").pid(), Signals.SIGKILL));
+
+        released.get(20, TimeUnit.SECONDS);
+        EvtchnStatus port = peer.evtchn().status(reserved).orThrow();
+        assertEquals(EvtchnState.UNBOUND, port.state(), "the peer's end is unbound again");
+        assertEquals(domid, port.remoteDomid(), "and still reserved for the dead domain's id");
+        assertEquals(ProcessTestApps.PAGE_MARK, mapped.page().get(java.lang.foreign.ValueLayout.JAVA_LONG, 0),
+                "an existing mapping stays valid until it is unmapped, as in Xen");
+        assertEquals(new MapResult.Refused(GntStatus.GNTST_bad_domain), peer.gnttab().map(domid, ref, false),
+                "a new map of its grant is refused");
+        assertEquals(GntStatus.GNTST_okay, peer.gnttab().unmap(mapped.handle()));
+        assertFalse(hv.dom0().store().read(home).isOk(), "its XenStore home is gone");
+        watcher.close();
     }
 
     private int currentDomid(String name) {

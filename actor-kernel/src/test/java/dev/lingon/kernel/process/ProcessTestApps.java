@@ -143,6 +143,31 @@ public final class ProcessTestApps {
         }
     }
 
+    /**
+     * Binds the port a peer reserved for it and grants the peer a page holding {@link #PAGE_MARK}
+     * ({@code extra}: {@code peer} domid, {@code port} the peer's unbound port), then writes
+     * {@code "<bound port> <grant ref>"} to {@code data/test/done} under its home.
+     */
+    @LingonImage(name = "test-binder", services = {KernelService.STORE, KernelService.CONTROL})
+    public static final class Binder implements Application {
+        @Override
+        public SupervisorSpec supervisor(DomainContext domain) {
+            return SupervisorSpec.builder().strategy(Strategy.ONE_FOR_ONE)
+                    .child(ChildSpec.worker("binder", () -> Behaviors.<String>setup(ctx -> {
+                        var xen = domain.xen();
+                        int peer = Integer.parseInt(domain.extra().get("peer"));
+                        int local = xen.evtchn().bindInterdomain(peer, Integer.parseInt(domain.extra().get("port"))).orThrow();
+                        var page = xen.memory().allocPage().orThrow();
+                        page.segment().set(java.lang.foreign.ValueLayout.JAVA_LONG, 0, PAGE_MARK);
+                        int ref = xen.gnttab().grantAccess(peer, page.frame(), false).orThrow();
+                        xen.store().write("/local/domain/" + xen.handle().domid() + "/data/test/done", local + " " + ref).orThrow();
+                        return Behaviors.<String>empty();
+                    }))).build();
+        }
+    }
+
+    static final long PAGE_MARK = 0x4C494E474F4EL;
+
     /** Nothing but the kernel's store and control devices: the quickest domain to boot. */
     @LingonImage(name = "test-idle", services = {KernelService.STORE, KernelService.CONTROL})
     public static final class Idle implements Application {

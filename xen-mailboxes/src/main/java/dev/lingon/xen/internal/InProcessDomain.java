@@ -214,6 +214,25 @@ final class InProcessDomain implements XenDomain, Sched {
         return blockedVcpus.get() >= vcpus.length ? DomainState.BLOCKED : DomainState.RUNNING;
     }
 
+    /**
+     * {@link #state()} as {@code getdomaininfo} reports it: also BLOCKED when every vCPU sleeps on its
+     * doorbell, which is how a domain whose vCPUs run in a process of their own is seen to block (its
+     * SCHEDOP_block never passes through this object). Costs a look at each doorbell, so it is kept off
+     * the hypercall paths, which only ask whether the domain is dying.
+     */
+    DomainState observedState() {
+        DomainState s = state();
+        if (s != DomainState.RUNNING || !(wakeups instanceof DoorbellWakeups)) {
+            return s;
+        }
+        for (int v = 0; v < vcpus.length; v++) {
+            if (!wakeups.isSleeping(v)) {
+                return s;
+            }
+        }
+        return DomainState.BLOCKED;
+    }
+
     ShutdownReason shutdownReason() {
         return shutdownReason;
     }

@@ -394,7 +394,7 @@ public final class InProcessHypervisor implements Hypervisor {
     }
 
     private DomainInfo infoOf(InProcessDomain d) {
-        return new DomainInfo(d.handle(), d.name(), d.state(), d.shutdownReason(), d.vcpus(),
+        return new DomainInfo(d.handle(), d.name(), d.observedState(), d.shutdownReason(), d.vcpus(),
                 d.memory().pagesInUse(), d.memory().maxPages(), d.createdAt());
     }
 
