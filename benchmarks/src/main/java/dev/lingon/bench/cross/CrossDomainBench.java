@@ -28,6 +28,7 @@ public final class CrossDomainBench {
         long messages = 300_000;
         int rounds = 30_000;
         int window = 2_000;
+        long warmup = 1_000_000;
         List<String> chosen = List.of("in-domain", "xen-mailboxes", "artery");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -35,14 +36,16 @@ public final class CrossDomainBench {
                     runs = 1;
                     messages = 30_000;
                     rounds = 3_000;
+                    warmup = 30_000;
                 }
                 case "--runs" -> runs = Integer.parseInt(args[++i]);
                 case "--messages" -> messages = Long.parseLong(args[++i]);
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--window" -> window = Integer.parseInt(args[++i]);
+                case "--warmup" -> warmup = Long.parseLong(args[++i]);
                 case "--variants" -> chosen = List.of(args[++i].split(","));
                 case "-h", "--help" -> {
-                    System.out.println("options: --quick | --runs N (5) | --messages N per run (300000) | --rounds N ping-pongs (30000) | --window N in flight (2000) | --variants in-domain,xen-mailboxes,artery (also: xen-process, artery-2jvm)");
+                    System.out.println("options: --quick | --runs N (5) | --messages N per run (300000) | --rounds N ping-pongs (30000) | --window N in flight (2000) | --warmup N messages before measuring, per size (1000000) | --variants in-domain,xen-mailboxes,artery (also: xen-process, artery-2jvm)");
                     return;
                 }
                 default -> {
@@ -72,7 +75,9 @@ public final class CrossDomainBench {
         for (Supplier<Variant> make : variants) {
             try (Variant v = make.get()) {
                 for (int size : sizes) {
-                    flood(v, messages / 4, size, window);
+                    // Every variant gets the same warm-up: its sender and receiver code compiled (in both
+                    // domains, processes or actor systems) before anything is measured.
+                    flood(v, warmup, size, window);
                     double[] rates = new double[runs];
                     for (int r = 0; r < runs; r++) {
                         long ns = flood(v, messages, size, window);
