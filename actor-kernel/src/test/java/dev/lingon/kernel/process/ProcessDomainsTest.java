@@ -108,6 +108,17 @@ class ProcessDomainsTest {
     }
 
     @Test
+    void aProcessDomainsLogLinesReachDom0OverItsConsoleRing() throws Exception {
+        dom0().toolstack().create(process("chatty", ProcessTestApps.Chatty.class));
+        long pid = processOf("chatty").pid();
+        java.util.List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        try (AutoCloseable follow = dom0().toolstack().console("chatty", true, lines::add)) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> lines.stream().anyMatch(l -> l.contains("hello from chatty in process " + pid)));
+        }
+    }
+
+    @Test
     void actorMessagesCrossProcessesInOrderWithTheirChecksums() {
         DomainStatus sinkDom = dom0().toolstack().create(process("sink", ProcessTestApps.Sink.class));
         dom0().toolstack().create(DomainSpec.of("sender", ProcessTestApps.Sink.class));

@@ -168,6 +168,19 @@ public final class ProcessTestApps {
 
     static final long PAGE_MARK = 0x4C494E474F4EL;
 
+    /** Logs one line as it starts: its console, a ring to dom0's console daemon, carries it. */
+    @LingonImage(name = "test-chatty", services = {KernelService.CONSOLE, KernelService.STORE, KernelService.CONTROL})
+    public static final class Chatty implements Application {
+        @Override
+        public SupervisorSpec supervisor(DomainContext domain) {
+            return SupervisorSpec.builder().strategy(Strategy.ONE_FOR_ONE)
+                    .child(ChildSpec.worker("chatty", () -> Behaviors.<String>setup(ctx -> {
+                        ctx.getLog().info("hello from {} in process {}", domain.name(), ProcessHandle.current().pid());
+                        return Behaviors.<String>empty();
+                    }))).build();
+        }
+    }
+
     /** Nothing but the kernel's store and control devices: the quickest domain to boot. */
     @LingonImage(name = "test-idle", services = {KernelService.STORE, KernelService.CONTROL})
     public static final class Idle implements Application {
