@@ -1,19 +1,16 @@
 package dev.lingon.xen.remote;
 
-import dev.lingon.xen.api.Errno;
 import dev.lingon.xen.api.Result;
 import dev.lingon.xen.api.WatchEvent;
-import dev.lingon.xen.api.XenStore;
-import dev.lingon.xen.api.XsPermission;
 import dev.lingon.xen.internal.store.XsReply;
 import dev.lingon.xen.internal.store.XsRequest;
+import dev.lingon.xen.internal.store.XsRequestStore;
 import dev.lingon.xen.internal.store.XsWireCodec;
 import dev.lingon.xen.layout.XsWireLayout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.ByteBuffer;
-import java.util.List;
 import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -29,7 +26,7 @@ import java.util.function.Consumer;
  * store. An {@code XS_ERROR} carries only the errno's name, so failures have no detail text.
  * Thread-safe.
  */
-final class RemoteXenStore implements XenStore {
+final class RemoteXenStore extends XsRequestStore {
     private static final Logger log = LoggerFactory.getLogger(RemoteXenStore.class);
 
     private final RemoteXenDomain d;
@@ -51,62 +48,6 @@ final class RemoteXenStore implements XenStore {
     @Override
     public int domid() {
         return d.domid();
-    }
-
-    @Override
-    public Result<String> read(int tx, String path) {
-        return send(tx, new XsRequest.Read(path)).map(r -> ((XsReply.Value) r).value());
-    }
-
-    @Override
-    public Result<Void> write(int tx, String path, String value) {
-        return done(send(tx, new XsRequest.Write(path, value)));
-    }
-
-    @Override
-    public Result<Void> mkdir(int tx, String path) {
-        return done(send(tx, new XsRequest.Mkdir(path)));
-    }
-
-    @Override
-    public Result<Void> rm(int tx, String path) {
-        return done(send(tx, new XsRequest.Rm(path)));
-    }
-
-    @Override
-    public Result<List<String>> directory(int tx, String path) {
-        return send(tx, new XsRequest.Directory(path)).map(r -> ((XsReply.Children) r).names());
-    }
-
-    @Override
-    public Result<List<XsPermission>> getPermissions(int tx, String path) {
-        return send(tx, new XsRequest.GetPerms(path)).map(r -> ((XsReply.Perms) r).perms());
-    }
-
-    @Override
-    public Result<Void> setPermissions(int tx, String path, List<XsPermission> perms) {
-        Objects.requireNonNull(perms, "perms");
-        return done(send(tx, new XsRequest.SetPerms(path, perms)));
-    }
-
-    @Override
-    public Result<Void> watch(String path, String token) {
-        return done(send(XBT_NULL, new XsRequest.Watch(path, token)));
-    }
-
-    @Override
-    public Result<Void> unwatch(String path, String token) {
-        return done(send(XBT_NULL, new XsRequest.Unwatch(path, token)));
-    }
-
-    @Override
-    public Result<Integer> transactionStart() {
-        return send(XBT_NULL, new XsRequest.TransactionStart()).map(r -> ((XsReply.TransactionStarted) r).txId());
-    }
-
-    @Override
-    public Result<Void> transactionEnd(int tx, boolean commit) {
-        return done(send(tx, new XsRequest.TransactionEnd(commit)));
     }
 
     @Override
@@ -167,15 +108,16 @@ final class RemoteXenStore implements XenStore {
         }
     }
 
-    private Result<XsReply> send(int tx, XsRequest request) {
+    @Override
+    protected void checkUsable() {
         if (closed.get()) {
             throw new IllegalStateException("this XenStore connection of " + d.handle() + " is closed");
         }
-        int len = XsWireCodec.payloadLength(request);
-        if (len > XsWireLayout.XENSTORE_PAYLOAD_MAX) {
-            return Result.err(Errno.E2BIG, XsWireLayout.typeName(request.type()) + " payload of " + len
-                    + " bytes exceeds XENSTORE_PAYLOAD_MAX (" + XsWireLayout.XENSTORE_PAYLOAD_MAX + ")");
-        }
+    }
+
+    /** The request as the xs_wire message a guest would put on its ring, in a {@code LINGON_xs_message} call. */
+    @Override
+    protected Result<XsReply> exchange(int tx, XsRequest request) {
         int xsReqId = nextXsReqId.incrementAndGet();
         Request req = new Request.XsMessage(conn, XsWireCodec.encodeRequest(xsReqId, tx, request));
         Reply r = d.client().call(req);
@@ -189,13 +131,6 @@ final class RemoteXenStore implements XenStore {
         return switch (XsWireCodec.decodeReply(c.frame())) {
             case Result.Ok<XsReply>(XsReply.Error err) -> Result.err(err.errno());
             case Result.Ok<XsReply> ok -> Result.ok(ok.value());
-            case Result.Err<XsReply> err -> Result.err(err.errno(), err.detail());
-        };
-    }
-
-    private static Result<Void> done(Result<XsReply> r) {
-        return switch (r) {
-            case Result.Ok<XsReply> ok -> Result.ok();
             case Result.Err<XsReply> err -> Result.err(err.errno(), err.detail());
         };
     }

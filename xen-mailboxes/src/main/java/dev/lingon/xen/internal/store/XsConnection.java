@@ -1,11 +1,8 @@
 package dev.lingon.xen.internal.store;
 
 import dev.lingon.xen.api.DomId;
-import dev.lingon.xen.api.Errno;
 import dev.lingon.xen.api.Result;
 import dev.lingon.xen.api.WatchEvent;
-import dev.lingon.xen.api.XenStore;
-import dev.lingon.xen.api.XsPermission;
 import dev.lingon.xen.layout.XsWireLayout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,7 +22,7 @@ import java.util.function.Consumer;
  * kernel's xenbus) is on the client side and {@code struct connection} on the daemon's. Each call
  * builds the {@link XsRequest} the client would send, refuses it with {@code E2BIG} when its payload
  * would exceed {@link XsWireLayout#XENSTORE_PAYLOAD_MAX} (as libxenstore's {@code xs_talkv} does), and
- * otherwise has the daemon process it. A closed connection (by {@link #close} or because its domain
+ * otherwise has the daemon process it ({@link XsRequestStore}). A closed connection (by {@link #close} or because its domain
  * was released) answers {@code ENOTCONN}.
  *
  * <p>Thread-safe: any thread may call it. Watch events queue on the connection in the order the
@@ -33,7 +30,7 @@ import java.util.function.Consumer;
  * thread is delivering (usually the thread whose request caused them), after the daemon's lock is
  * released. A listener that throws is logged and skipped; delivery goes on.
  */
-public final class XsConnection implements XenStore {
+public final class XsConnection extends XsRequestStore {
     private static final Logger LOG = LoggerFactory.getLogger(XsConnection.class);
 
     /** A registered watch: the absolute path, the token, and how much of an event path to cut for a relative watch. */
@@ -77,65 +74,6 @@ public final class XsConnection implements XenStore {
     /** True once closed, by {@link #close} or by the release of its domain. */
     public boolean isClosed() {
         return closed;
-    }
-
-    @Override
-    public Result<String> read(int tx, String path) {
-        return send(tx, new XsRequest.Read(path)).map(r -> ((XsReply.Value) r).value());
-    }
-
-    @Override
-    public Result<Void> write(int tx, String path, String value) {
-        return done(send(tx, new XsRequest.Write(path, value)));
-    }
-
-    @Override
-    public Result<Void> mkdir(int tx, String path) {
-        return done(send(tx, new XsRequest.Mkdir(path)));
-    }
-
-    @Override
-    public Result<Void> rm(int tx, String path) {
-        return done(send(tx, new XsRequest.Rm(path)));
-    }
-
-    @Override
-    public Result<List<String>> directory(int tx, String path) {
-        return send(tx, new XsRequest.Directory(path)).map(r -> ((XsReply.Children) r).names());
-    }
-
-    @Override
-    public Result<List<XsPermission>> getPermissions(int tx, String path) {
-        return send(tx, new XsRequest.GetPerms(path)).map(r -> ((XsReply.Perms) r).perms());
-    }
-
-    @Override
-    public Result<Void> setPermissions(int tx, String path, List<XsPermission> perms) {
-        Objects.requireNonNull(perms, "perms");
-        for (XsPermission p : perms) {
-            Objects.requireNonNull(p, "perms contains null");
-        }
-        return done(send(tx, new XsRequest.SetPerms(path, perms)));
-    }
-
-    @Override
-    public Result<Void> watch(String path, String token) {
-        return done(send(XBT_NULL, new XsRequest.Watch(path, token)));
-    }
-
-    @Override
-    public Result<Void> unwatch(String path, String token) {
-        return done(send(XBT_NULL, new XsRequest.Unwatch(path, token)));
-    }
-
-    @Override
-    public Result<Integer> transactionStart() {
-        return send(XBT_NULL, new XsRequest.TransactionStart()).map(r -> ((XsReply.TransactionStarted) r).txId());
-    }
-
-    @Override
-    public Result<Void> transactionEnd(int tx, boolean commit) {
-        return done(send(tx, new XsRequest.TransactionEnd(commit)));
     }
 
     /** {@code XS_GET_DOMAIN_PATH}: {@code /local/domain/<domid>}. */
@@ -185,21 +123,9 @@ public final class XsConnection implements XenStore {
 
     // ---------------------------------------------------------------- daemon side
 
-    /** libxenstore's client-side check, then the daemon. */
-    private Result<XsReply> send(int tx, XsRequest request) {
-        int len = XsWireCodec.payloadLength(request);
-        if (len > XsWireLayout.XENSTORE_PAYLOAD_MAX) {
-            return Result.err(Errno.E2BIG, XsWireLayout.typeName(request.type()) + " payload of "
-                    + len + " bytes exceeds XENSTORE_PAYLOAD_MAX (" + XsWireLayout.XENSTORE_PAYLOAD_MAX + ")");
-        }
+    @Override
+    protected Result<XsReply> exchange(int tx, XsRequest request) {
         return daemon.process(this, tx, request);
-    }
-
-    private static Result<Void> done(Result<XsReply> r) {
-        return switch (r) {
-            case Result.Ok<XsReply> ok -> Result.ok();
-            case Result.Err<XsReply> err -> Result.err(err.errno(), err.detail());
-        };
     }
 
     /** Called under the daemon's lock. */
