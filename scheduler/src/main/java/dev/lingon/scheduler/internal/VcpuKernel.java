@@ -12,7 +12,10 @@ import dev.lingon.xen.api.Wake;
 import dev.lingon.xen.api.XenClock;
 import dev.lingon.xen.api.XenDomain;
 
+import dev.lingon.xen.vchan.WriteCombining;
+
 import org.apache.pekko.actor.typed.ActorRef;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -544,10 +547,17 @@ public final class VcpuKernel implements DomainKernel {
         }
     }
 
-    static final class VcpuThread extends Thread {
+    static final class VcpuThread extends Thread implements WriteCombining.Carrier {
         final VcpuKernel kernel;
         final int id;
         final RunQueue queue = new RunQueue();
+        /** Ring frames an actor writes during a slice are published when the slice ends. */
+        final WriteCombining combined = WriteCombining.forCarrier();
+
+        @Override
+        public WriteCombining writeCombining() {
+            return combined;
+        }
         final IntConsumer deliverer;
         volatile boolean idle;
         long startedAt;
@@ -605,6 +615,7 @@ public final class VcpuKernel implements DomainKernel {
                         } catch (Throwable t) {
                             log.error("{}: a slice failed outside any actor's supervision", getName(), t);
                         }
+                        combined.publishAll();
                         current = null;
                         PROGRESS.setRelease(this, slices);
                         // Between slices, as LING does on every switch; every few slices only, since a
@@ -620,6 +631,7 @@ public final class VcpuKernel implements DomainKernel {
                     kernel.idle(this);
                 }
             } finally {
+                combined.publishAll();
                 exitedAt = kernel.clock().nanoTime();
             }
         }

@@ -54,6 +54,67 @@ class MailboxesOnKernelsTest {
     }
 
     @Test
+    void framesAnActorWritesInOneSliceArePublishedTogetherWhenTheSliceEnds() {
+        try (Hypervisor hv = Hypervisors.inProcess()) {
+            List<Booted> booted = new ArrayList<>();
+            try {
+                java.util.concurrent.ConcurrentLinkedQueue<Integer> arrived = new java.util.concurrent.ConcurrentLinkedQueue<>();
+                Booted a = boot(hv, "kernel-a", Behaviors.receive(Wire.class)
+                        .onMessage(Wire.Pong.class, p -> {
+                            arrived.add(p.n());
+                            return Behaviors.same();
+                        }).build());
+                booted.add(a);
+                Booted b = boot(hv, "kernel-b", Behaviors.receive(Wire.class)
+                        .onMessage(Wire.Burst.class, burst -> {
+                            for (int i = 0; i < burst.count(); i++) {
+                                burst.to().tell(new Wire.Pong(i));
+                            }
+                            return Behaviors.same();
+                        }).build());
+                booted.add(b);
+                XenMailboxes.get(a.system()).register("sink", a.system()).orThrow();
+                ActorRef<Wire> remote = XenMailboxes.get(b.system()).<Wire>lookup(a.domain().domid(), "sink").orThrow();
+                java.util.concurrent.atomic.AtomicInteger publications = new java.util.concurrent.atomic.AtomicInteger();
+                int sender = b.domain().domid();
+                hv.setFaultInterceptor(new dev.lingon.xen.api.FaultInterceptor() {
+                    @Override
+                    public boolean onRingPublish(int writerDomid, int port, int bytes) {
+                        if (writerDomid == sender) {
+                            publications.incrementAndGet();
+                        }
+                        return true;
+                    }
+                });
+
+                int n = 500;
+                b.system().tell(new Wire.Burst(n, remote));
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> arrived.size() == n);
+                assertEquals(java.util.stream.IntStream.range(0, n).boxed().toList(), List.copyOf(arrived));
+                assertTrue(publications.get() <= 2, "one burst in one slice, published " + publications.get() + " times");
+
+                // The same burst from a thread that is not a vCPU publishes every frame at once.
+                arrived.clear();
+                publications.set(0);
+                for (int i = 0; i < n; i++) {
+                    remote.tell(new Wire.Pong(i));
+                }
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> arrived.size() == n);
+                assertEquals(n, publications.get());
+            } finally {
+                hv.setFaultInterceptor(null);
+                for (Booted x : booted) {
+                    x.system().terminate();
+                }
+                for (Booted x : booted) {
+                    x.system().getWhenTerminated().toCompletableFuture().join();
+                    x.kernel().close();
+                }
+            }
+        }
+    }
+
+    @Test
     void askAcrossTwoDomainsOnTheirOwnKernels() {
         try (Hypervisor hv = Hypervisors.inProcess()) {
             List<Booted> booted = new ArrayList<>();

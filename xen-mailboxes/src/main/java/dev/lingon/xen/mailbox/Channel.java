@@ -5,6 +5,7 @@ import dev.lingon.xen.vchan.FramedVchan;
 import dev.lingon.xen.vchan.ReceiveResult;
 import dev.lingon.xen.vchan.SendResult;
 import dev.lingon.xen.vchan.Vchan;
+import dev.lingon.xen.vchan.WriteCombining;
 
 import org.apache.pekko.actor.ActorPath;
 import org.apache.pekko.actor.ActorRef;
@@ -53,14 +54,26 @@ import java.util.concurrent.atomic.AtomicLong;
  * its domain died, a frame was malformed) every watched remote actor is reported terminated with
  * {@code addressTerminated}.
  */
-final class Channel {
+final class Channel implements WriteCombining.Held {
     private static final Logger log = LoggerFactory.getLogger(Channel.class);
 
     enum Role { SERVER, CLIENT }
 
     enum State { CONNECTING, OPEN, CLOSED }
 
-    private record Pending(byte[] frame, Object message, ActorRef sender, ActorRef recipient) {
+    /**
+     * What makes DELIVER frames a stream: the encoded recipient, sender and manifest (compared by
+     * identity, since each is encoded once and reused) and the serializer. Null for control frames.
+     * {@code headerEnd} is where the payload starts in the frame.
+     */
+    private record StreamKey(byte[] recipient, byte[] sender, int serializerId, byte[] manifest, int headerEnd) {
+        boolean continues(StreamKey previous) {
+            return previous != null && previous.recipient == recipient && previous.sender == sender
+                    && previous.serializerId == serializerId && previous.manifest == manifest;
+        }
+    }
+
+    private record Pending(byte[] frame, StreamKey key, Object message, ActorRef sender, ActorRef recipient) {
     }
 
     final XenMailboxes mb;
@@ -75,6 +88,8 @@ final class Channel {
     private FramedVchan framed;
     private Vchan vchan;
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+    /** The key of the last DELIVER or AGAIN written into the ring, in ring order; writeLock. */
+    private StreamKey lastWritten;
 
     private final ConcurrentHashMap<String, XenActorRef> proxies = new ConcurrentHashMap<>();
     private final Object watchLock = new Object();
@@ -85,8 +100,30 @@ final class Channel {
     private final Map<ActorRef, String> watchedForPeer = new LinkedHashMap<>();
     private String peerSystem;
 
-    final AtomicLong sent = new AtomicLong();
-    final AtomicLong received = new AtomicLong();
+    /*
+     * Frames written and messages delivered: counted on every message, so not with atomic adds (a
+     * locked instruction per message would stall the writer until its ring stores are visible). Each
+     * has one writer at a time (sent under writeLock, received by the channel actor); readers of the
+     * statistics get an opaque read.
+     */
+    private long sent;
+    private long received;
+    private static final java.lang.invoke.VarHandle SENT;
+    private static final java.lang.invoke.VarHandle RECEIVED;
+
+    static {
+        try {
+            var l = java.lang.invoke.MethodHandles.lookup();
+            SENT = l.findVarHandle(Channel.class, "sent", long.class);
+            RECEIVED = l.findVarHandle(Channel.class, "received", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private void countSent() {
+        SENT.setOpaque(this, sent + 1);
+    }
     final AtomicLong droppedRingFull = new AtomicLong();
     final AtomicLong droppedTooLarge = new AtomicLong();
     final AtomicLong droppedClosed = new AtomicLong();
@@ -99,6 +136,7 @@ final class Channel {
         this.role = role;
         this.peerGeneration = peerGeneration;
         this.serial = serial;
+        this.maxPayload = (1 << Vchan.chooseOrders(mb.settings().ringBytes(), mb.settings().ringBytes())[1]) - FramedVchan.HEADER_BYTES;
     }
 
     State state() {
@@ -146,7 +184,7 @@ final class Channel {
             ByteBuffer b = scratch();
             WireFormat.hello(b, me, mb.domain().handle().generation(), mb.systemName());
             b.flip();
-            writeLocked(b, null, null, null);
+            writeLocked(b, null, null, null, null);
             flushLocked();
         }
         return Result.ok(vchan.eventPort());
@@ -188,11 +226,17 @@ final class Channel {
         Serialization serialization = mb.serialization();
         Serializer serializer;
         String manifest;
+        StreamKey key;
         ByteBuffer b = scratch();
         Serialization.Information info = mb.transportInformation();
         var dv = org.apache.pekko.serialization.Serialization$.MODULE$.currentTransportInformation();
         Serialization.Information previous = dv.value();
-        dv.value_$eq(info);
+        // A vCPU thread only ever runs this domain's system, so its transport information, once set,
+        // stays: two thread-local writes fewer per message. Other threads get theirs back.
+        boolean restore = previous != info && !(Thread.currentThread() instanceof WriteCombining.Carrier);
+        if (previous != info) {
+            dv.value_$eq(info);
+        }
         try {
             serializer = serialization.findSerializerFor(message);
             manifest = Serializers.manifestFor(serializer, message);
@@ -202,6 +246,7 @@ final class Channel {
                 try {
                     b.clear();
                     WireFormat.deliverHeader(b, target.remotePathEncoded(), senderEncoded, serializer.identifier(), manifestEncoded);
+                    key = new StreamKey(target.remotePathEncoded(), senderEncoded, serializer.identifier(), manifestEncoded, b.position());
                     if (serializer instanceof org.apache.pekko.serialization.ByteBufferSerializer bbs) {
                         bbs.toBinary(message, b);
                     } else {
@@ -218,7 +263,7 @@ final class Channel {
         } catch (MessageTooLargeException e) {
             droppedTooLarge.incrementAndGet();
             drop(message, sender, target, "message of class " + message.getClass().getName() + " is larger than the ring to dom"
-                    + peerDomid + " can carry (" + maxPayload() + " bytes); Lingon does not fragment messages", null);
+                    + peerDomid + " can carry (" + maxPayload + " bytes); Lingon does not fragment messages", null);
             return;
         } catch (RuntimeException e) {
             serializationFailures.incrementAndGet();
@@ -226,17 +271,19 @@ final class Channel {
             drop(message, sender, target, "cannot serialize " + message.getClass().getName() + ": " + e.getMessage(), null);
             return;
         } finally {
-            dv.value_$eq(previous);
+            if (restore) {
+                dv.value_$eq(previous);
+            }
         }
         b.flip();
-        if (b.remaining() > maxPayload()) {
+        if (b.remaining() > maxPayload) {
             droppedTooLarge.incrementAndGet();
             drop(message, sender, target, "message of " + b.remaining() + " bytes (class " + message.getClass().getName()
-                    + ") is larger than the " + maxPayload() + " bytes a frame to dom" + peerDomid + " can carry; Lingon does not fragment messages", null);
+                    + ") is larger than the " + maxPayload + " bytes a frame to dom" + peerDomid + " can carry; Lingon does not fragment messages", null);
             return;
         }
         synchronized (writeLock) {
-            writeLocked(b, message, sender, target);
+            writeLocked(b, key, message, sender, target);
         }
     }
 
@@ -246,8 +293,10 @@ final class Channel {
         }
     }
 
+    private final int maxPayload;
+
     int maxPayload() {
-        return (1 << Vchan.chooseOrders(mb.settings().ringBytes(), mb.settings().ringBytes())[1]) - FramedVchan.HEADER_BYTES;
+        return maxPayload;
     }
 
     /** An encoded string kept for the next message: immutable, so racing senders at worst encode twice. */
@@ -288,17 +337,39 @@ final class Channel {
         return bytes;
     }
 
-    /** Writes a frame now if nothing waits before it and it fits; else queues it (bounded). Caller holds writeLock. */
-    private void writeLocked(ByteBuffer frame, Object message, ActorRef sender, ActorRef recipient) {
+    /**
+     * Writes a frame now if nothing waits before it and it fits; else queues it (bounded). A DELIVER
+     * that continues the stream of the last one written goes as AGAIN. Caller holds writeLock.
+     */
+    private void writeLocked(ByteBuffer frame, StreamKey key, Object message, ActorRef sender, ActorRef recipient) {
         if (state == State.CLOSED) {
             drop(message, sender, recipient, "channel to dom" + peerDomid + " is closed: " + closeReason, droppedClosed);
             return;
         }
         if (framed != null && pending.isEmpty()) {
-            SendResult r = framed.trySend(MemorySegment.ofBuffer(frame), 0, frame.remaining());
+            WriteCombining slice = message == null ? null : WriteCombining.current();
+            SendResult r;
+            if (key != null && key.continues(lastWritten)) {
+                // AGAIN: the payload behind a one-byte header, which overwrites the header's last byte.
+                int at = key.headerEnd() - 1;
+                byte saved = frame.get(at);
+                frame.put(at, WireFrame.AGAIN);
+                r = framed.tryWrite(MemorySegment.ofBuffer(frame), at, frame.limit() - at);
+                frame.put(at, saved);
+            } else {
+                r = framed.tryWrite(MemorySegment.ofBuffer(frame), 0, frame.remaining());
+            }
             switch (r) {
                 case SendResult.Sent s -> {
-                    sent.incrementAndGet();
+                    countSent();
+                    if (key != null) {
+                        lastWritten = key;
+                    }
+                    if (slice == null || framed.unpublishedBytes() >= combineLimit()) {
+                        framed.publishWritten();
+                    } else {
+                        slice.hold(this);
+                    }
                     return;
                 }
                 case SendResult.TooLarge t -> {
@@ -307,7 +378,9 @@ final class Channel {
                     return;
                 }
                 case SendResult.RingFull f -> {
-                    // fall through to the pending queue; the reader will notify us when it has read.
+                    // Frames this slice holds go out now, so the reader can make room; this one falls
+                    // through to the pending queue, and the reader notifies us when it has read.
+                    framed.publishWritten();
                 }
                 case SendResult.Closed c -> {
                     // the channel actor will notice and close; until then keep the frame in order.
@@ -321,17 +394,48 @@ final class Channel {
         }
         byte[] copy = new byte[frame.remaining()];
         frame.get(copy);
-        pending.addLast(new Pending(copy, message, sender, recipient));
+        pending.addLast(new Pending(copy, key, message, sender, recipient));
+    }
+
+    /**
+     * Held bytes beyond which a combined write publishes at once: an eighth of the ring, so the reader
+     * starts on a long burst while the writer is still producing it.
+     */
+    private int combineLimit() {
+        return framed.vchan().writeRingSize() >> 3;
+    }
+
+    /** Publishes the frames this slice wrote (write combining): the end of a vCPU's slice calls it. */
+    @Override
+    public void publishHeld() {
+        synchronized (writeLock) {
+            if (framed != null && state != State.CLOSED) {
+                framed.publishWritten();
+            }
+        }
     }
 
     /** Writes queued frames while they fit. Caller holds writeLock. */
     private void flushLocked() {
         while (framed != null && !pending.isEmpty() && state == State.OPEN) {
             Pending p = pending.peekFirst();
-            SendResult r = framed.trySend(p.frame());
+            SendResult r;
+            StreamKey key = p.key();
+            if (key != null && key.continues(lastWritten)) {
+                int at = key.headerEnd() - 1;
+                byte saved = p.frame()[at];
+                p.frame()[at] = WireFrame.AGAIN;
+                r = framed.trySend(MemorySegment.ofArray(p.frame()), at, p.frame().length - at);
+                p.frame()[at] = saved;
+            } else {
+                r = framed.trySend(p.frame());
+            }
             if (r instanceof SendResult.Sent) {
                 pending.pollFirst();
-                sent.incrementAndGet();
+                countSent();
+                if (key != null) {
+                    lastWritten = key;
+                }
             } else if (r instanceof SendResult.TooLarge t) {
                 pending.pollFirst();
                 droppedTooLarge.incrementAndGet();
@@ -345,7 +449,7 @@ final class Channel {
     private void writeControl(ByteBuffer b) {
         b.flip();
         synchronized (writeLock) {
-            writeLocked(b, null, null, null);
+            writeLocked(b, null, null, null, null);
         }
     }
 
@@ -450,8 +554,17 @@ final class Channel {
         handled = 0;
         failure = null;
         currentWatcher = watcher;
-        int n = f.drain(this::onFrame, mb.settings().drainBatch());
-        currentWatcher = null;
+        // Deserializers that meet actor references need the transport information; set once per batch.
+        var dv = org.apache.pekko.serialization.Serialization$.MODULE$.currentTransportInformation();
+        Serialization.Information previous = dv.value();
+        dv.value_$eq(mb.transportInformation());
+        int n;
+        try {
+            n = f.drain(frameHandler, mb.settings().drainBatch());
+        } finally {
+            dv.value_$eq(previous);
+            currentWatcher = null;
+        }
         if (failure != null) {
             close("malformed frame from dom" + peerDomid + ": " + failure);
             malformed.incrementAndGet();
@@ -482,12 +595,27 @@ final class Channel {
 
     private LocalWatcher currentWatcher;
 
+    private final FramedVchan.FrameHandler frameHandler = this::onFrame;
+
+    /** A view of the reader's frame buffer, made once per buffer rather than once per frame. */
+    private MemorySegment frameSegment;
+    private ByteBuffer frameView;
+
     private void onFrame(MemorySegment payload, int length) {
         if (failure != null) {
             return;
         }
         handled++;
-        ByteBuffer bb = payload.asSlice(0, length).asByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+        if (payload != frameSegment) {
+            frameSegment = payload;
+            frameView = payload.asByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+        }
+        ByteBuffer bb = frameView.clear().limit(length);
+        if (length > 0 && bb.get(0) == WireFrame.AGAIN) {
+            // The stream's common case, without decoding a frame record.
+            again(bb.position(1));
+            return;
+        }
         WireFrame frame;
         try {
             frame = WireFormat.decode(bb);
@@ -506,6 +634,7 @@ final class Channel {
                 }
             }
             case WireFrame.Deliver d -> deliver(d);
+            case WireFrame.Again a -> again(a.payload());
             case WireFrame.Watch w -> {
                 ActorRef target = mb.provider().resolveLocal(org.apache.pekko.actor.ActorPaths.fromString(w.watchee()));
                 if (target == mb.deadLetters() || target.isTerminated() || !(target instanceof InternalActorRef)) {
@@ -608,19 +737,52 @@ final class Channel {
         return ByteBuffer.wrap(copy);
     }
 
+    /** What the last DELIVER named, for the AGAIN frames that follow it. */
+    private boolean streamKnown;
+    private ActorRef streamRecipient;
+    private ActorRef streamSender;
+    private int streamSerializerId;
+    private Serializer streamSerializer;
+    private String streamManifest;
+
     private void deliver(WireFrame.Deliver d) {
-        ActorRef recipient = recipient(d.recipient());
-        String manifest = manifest(d.manifest());
-        Object message;
-        try {
-            message = mb.serialization().deserializeByteBuffer(d.payload(), d.serializerId(), manifest);
-        } catch (RuntimeException | java.io.NotSerializableException e) {
-            failure = "cannot deserialize a message for " + WireFormat.utf8(d.recipient()) + " (serializer " + d.serializerId()
-                    + ", manifest '" + manifest + "'): " + e;
+        streamKnown = false;
+        int id = d.serializerId();
+        if (streamSerializer == null || streamSerializerId != id) {
+            scala.Option<Serializer> s = mb.serialization().serializerByIdentity().get(id);
+            if (s.isEmpty()) {
+                failure = "a message for " + WireFormat.utf8(d.recipient()) + " names serializer " + id
+                        + ", which this domain does not have; register the same serializers on both sides";
+                return;
+            }
+            streamSerializer = s.get();
+            streamSerializerId = id;
+        }
+        streamRecipient = recipient(d.recipient());
+        streamSender = sender(d.sender());
+        streamManifest = manifest(d.manifest());
+        streamKnown = true;
+        again(d.payload());
+    }
+
+    /** Delivers a payload to the stream's recipient, from its sender. */
+    private void again(ByteBuffer payload) {
+        if (!streamKnown) {
+            failure = "an AGAIN frame with no DELIVER before it to say its recipient";
             return;
         }
-        recipient.tell(message, sender(d.sender()));
-        received.incrementAndGet();
+        Object message;
+        try {
+            message = streamSerializer instanceof org.apache.pekko.serialization.ByteBufferSerializer bbs
+                    ? bbs.fromBinary(payload, streamManifest)
+                    : mb.serialization().deserializeByteBuffer(payload, streamSerializerId, streamManifest);
+        } catch (RuntimeException | java.io.NotSerializableException e) {
+            failure = "cannot deserialize a message for " + streamRecipient.path() + " (serializer " + streamSerializerId
+                    + ", manifest '" + streamManifest + "'): " + e;
+            return;
+        }
+        streamRecipient.tell(message, streamSender);
+        RECEIVED.setOpaque(this, received + 1);
     }
 
     /** A local actor the peer watched has terminated: tell the peer. */
@@ -664,6 +826,13 @@ final class Channel {
         mb.channelClosed(this);
     }
 
+    /** Test hook: bytes written into the ring to the peer so far. */
+    long bytesWrittenForTest() {
+        synchronized (writeLock) {
+            return framed == null ? 0 : framed.bytesWritten();
+        }
+    }
+
     /** Test hook: a frame of arbitrary bytes, as a buggy or hostile peer would write it. */
     boolean writeRawForTest(byte[] frame) {
         synchronized (writeLock) {
@@ -676,8 +845,13 @@ final class Channel {
         synchronized (writeLock) {
             p = pending.size();
         }
-        return new ChannelStats(peerDomid, state.name().toLowerCase(java.util.Locale.ROOT), sent.get(), received.get(), p,
+        return new ChannelStats(peerDomid, state.name().toLowerCase(java.util.Locale.ROOT), (long) SENT.getOpaque(this), (long) RECEIVED.getOpaque(this), p,
                 droppedRingFull.get(), droppedTooLarge.get(), droppedClosed.get(), serializationFailures.get(), malformed.get());
+    }
+
+    @Override
+    public String toString() {
+        return "mailbox channel dom" + mb.domain().domid() + " -> dom" + peerDomid;
     }
 
     int eventPortOrZero() {

@@ -132,13 +132,14 @@ final class WireFormat {
                     ByteBuffer manifest = rawString(b, "manifest");
                     yield new WireFrame.Deliver(recipient, sender, ser, manifest, b.slice().order(ByteOrder.LITTLE_ENDIAN));
                 }
+                case WireFrame.AGAIN -> new WireFrame.Again(b.slice().order(ByteOrder.LITTLE_ENDIAN));
                 case WireFrame.WATCH -> new WireFrame.Watch(getString(b, "watchee"), getString(b, "watcher"));
                 case WireFrame.UNWATCH -> new WireFrame.Unwatch(getString(b, "watchee"), getString(b, "watcher"));
                 case WireFrame.DEATH -> new WireFrame.Death(getString(b, "path"));
                 case WireFrame.GOODBYE -> new WireFrame.Goodbye();
                 default -> throw new MalformedFrameException("unknown frame kind " + kind);
             };
-            if (!(f instanceof WireFrame.Deliver) && b.hasRemaining()) {
+            if (!(f instanceof WireFrame.Deliver) && !(f instanceof WireFrame.Again) && b.hasRemaining()) {
                 throw new MalformedFrameException(b.remaining() + " stray bytes after a " + f.getClass().getSimpleName() + " frame");
             }
             return f;

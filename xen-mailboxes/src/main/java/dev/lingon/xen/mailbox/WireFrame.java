@@ -12,7 +12,11 @@ package dev.lingon.xen.mailbox;
  *  UNWATCH   str watchee, str watcher
  *  DEATH     str path (of an actor of the writer that a WATCH named and that has terminated)
  *  GOODBYE   (nothing)
+ *  AGAIN     bytes payload: a DELIVER to the same recipient, from the same sender, with the same
+ *            serializer and manifest as the previous DELIVER or AGAIN on this ring
  * </pre>
+ * AGAIN is how a stream travels: its header costs one byte instead of two actor paths, and the reader
+ * skips comparing and resolving them. An AGAIN with no DELIVER before it is malformed.
  */
 sealed interface WireFrame {
     byte HELLO = 1;
@@ -21,6 +25,7 @@ sealed interface WireFrame {
     byte UNWATCH = 4;
     byte DEATH = 5;
     byte GOODBYE = 6;
+    byte AGAIN = 7;
 
     record Hello(int domid, long generation, String systemName) implements WireFrame {
     }
@@ -32,6 +37,10 @@ sealed interface WireFrame {
      */
     record Deliver(java.nio.ByteBuffer recipient, java.nio.ByteBuffer sender, int serializerId, java.nio.ByteBuffer manifest,
                    java.nio.ByteBuffer payload) implements WireFrame {
+    }
+
+    /** A message to the previous DELIVER's recipient, sender, serializer and manifest; {@code payload} as in Deliver. */
+    record Again(java.nio.ByteBuffer payload) implements WireFrame {
     }
 
     record Watch(String watchee, String watcher) implements WireFrame {

@@ -169,6 +169,9 @@ public final class KryoSerializer extends JSerializer implements ByteBufferSeria
      */
     @Override
     public Object fromBinary(ByteBuffer buffer, String manifest) {
+        if (buffer.hasArray()) {
+            return fromArray(buffer);
+        }
         int start = buffer.position();
         KryoContext context = pool.acquire();
         BoundedByteBufferInput input = context.bufferInput;
@@ -186,6 +189,33 @@ public final class KryoSerializer extends JSerializer implements ByteBufferSeria
             pool.release(context);
         }
     }
+
+    /**
+     * {@link #fromBinary(ByteBuffer, String)} for a heap buffer: Kryo's array {@code Input} reads its
+     * bytes directly, where a {@code ByteBufferInput} pays a bounds-checked {@code get} per byte.
+     */
+    private Object fromArray(ByteBuffer buffer) {
+        int start = buffer.position();
+        int offset = buffer.arrayOffset();
+        KryoContext context = pool.acquire();
+        BoundedInput input = context.input;
+        try {
+            input.setBuffer(buffer.array(), offset + start, buffer.limit() - start);
+            Object message = context.kryo.readClassAndObject(input);
+            requireEnd(input.position() - offset, buffer.limit());
+            buffer.position(buffer.limit());
+            return message;
+        } catch (RuntimeException | StackOverflowError e) {
+            context.recover();
+            int reached = input.position() - offset - start;
+            throw new MalformedMessageException(Failures.read(e, reached, buffer.limit() - start), e);
+        } finally {
+            input.setBuffer(NO_BYTES);
+            pool.release(context);
+        }
+    }
+
+    private static final byte[] NO_BYTES = new byte[0];
 
     /**
      * Writes {@code message} into {@code target} between its position and its limit, straight into the

@@ -1,6 +1,5 @@
 package dev.lingon.xen.vchan;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -34,7 +33,9 @@ public final class FramedVchan implements AutoCloseable {
 
     public FramedVchan(Vchan vchan) {
         this.vchan = vchan;
-        this.scratch = Arena.ofAuto().allocate(Math.max(64, vchan.readRingSize()), 8);
+        // On the heap: a frame handler that wraps it in a ByteBuffer gets a heap buffer, which readers
+        // such as Kryo's array Input consume without a bounds-checked call per byte.
+        this.scratch = MemorySegment.ofArray(new byte[Math.max(64, vchan.readRingSize())]);
     }
 
     public Vchan vchan() {
@@ -50,8 +51,21 @@ public final class FramedVchan implements AutoCloseable {
         return trySend(MemorySegment.ofArray(payload), 0, payload.length);
     }
 
-    /** Writes one whole frame, or nothing. */
+    /** Writes one whole frame and publishes it, or writes nothing. */
     public SendResult trySend(MemorySegment payload, long offset, int length) {
+        SendResult r = tryWrite(payload, offset, length);
+        if (r.isSent()) {
+            publishWritten();
+        }
+        return r;
+    }
+
+    /**
+     * Writes one whole frame without publishing it, or writes nothing: the reader sees it at the next
+     * {@link #publishWritten()} (or the next {@link #trySend}), together with every frame written
+     * since. For write combining (see {@link WriteCombining}).
+     */
+    public SendResult tryWrite(MemorySegment payload, long offset, int length) {
         if (length < 0) {
             throw new IllegalArgumentException("frame length must not be negative, got " + length);
         }
@@ -71,8 +85,36 @@ public final class FramedVchan implements AutoCloseable {
         ring.putIntLE(at, length);
         ring.put(at + HEADER_BYTES, payload, offset, length);
         vchan.advanceLocalProd(need);
-        vchan.publish(need);
+        written += need;
+        totalWritten += need;
         return SendResult.sent();
+    }
+
+    /** Bytes written by {@link #tryWrite} and not yet published. */
+    private int written;
+
+    /** Every byte this end has written into its ring, frame headers included. */
+    private long totalWritten;
+
+    /** Bytes this end has written into its ring so far, frame headers included (writer's thread). */
+    public long bytesWritten() {
+        return totalWritten;
+    }
+
+    /** Bytes written and not yet published. */
+    public int unpublishedBytes() {
+        return written;
+    }
+
+    /** Publishes the frames written since the last publication: one index store, at most one event. */
+    public void publishWritten() {
+        int n = written;
+        if (n != 0) {
+            written = 0;
+            if (vchan.isOpen()) {
+                vchan.publish(n);
+            }
+        }
     }
 
     /**
@@ -117,7 +159,7 @@ public final class FramedVchan implements AutoCloseable {
             }
         }
         if (scratch.byteSize() < length) {
-            scratch = Arena.ofAuto().allocate(length, 8);
+            scratch = MemorySegment.ofArray(new byte[length]);
         }
         ring.get(cons + HEADER_BYTES, scratch, 0, length);
         vchan.consumed(need, publish);

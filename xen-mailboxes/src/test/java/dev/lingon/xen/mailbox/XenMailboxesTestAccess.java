@@ -19,4 +19,14 @@ final class XenMailboxesTestAccess {
         }
         return false;
     }
+
+    /** Bytes written so far on the open channel from {@code mb} to {@code peer}. */
+    static long bytesWritten(XenMailboxes mb, int peer) {
+        for (Channel c : mb.channelsForTest()) {
+            if (c.peerDomid == peer && c.state() == Channel.State.OPEN) {
+                return c.bytesWrittenForTest();
+            }
+        }
+        throw new IllegalStateException("no open channel to dom" + peer);
+    }
 }

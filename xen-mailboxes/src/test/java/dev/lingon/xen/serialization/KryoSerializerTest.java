@@ -174,6 +174,25 @@ class KryoSerializerTest {
     }
 
     @ParameterizedTest
+    @MethodSource("values")
+    void readsAMessageInTheMiddleOfAHeapBufferAndConsumesExactlyIt(Object value) {
+        byte[] bytes = kryo.toBinary(value);
+        // A frame: 7 bytes of header before the message, inside a slice that starts 5 bytes into its array.
+        byte[] frame = new byte[5 + 7 + bytes.length + 9];
+        System.arraycopy(bytes, 0, frame, 5 + 7, bytes.length);
+        ByteBuffer buffer = ByteBuffer.wrap(frame).position(5).slice().limit(7 + bytes.length).position(7);
+        assertEquals(5, buffer.arrayOffset());
+        assertSameValue(value, kryo.fromBinary(buffer, ""));
+        assertEquals(buffer.limit(), buffer.position(), "reading consumes the message");
+
+        if (bytes.length > 1) {
+            ByteBuffer cut = ByteBuffer.wrap(frame).position(5).slice().limit(7 + bytes.length - 1).position(7);
+            assertThrows(MalformedMessageException.class, () -> kryo.fromBinary(cut, ""));
+            assertEquals(7, cut.position(), "a malformed message is not consumed");
+        }
+    }
+
+    @ParameterizedTest
     @MethodSource("arrays")
     void roundTripsArrays(Object array) {
         Object read = kryo.fromBinary(kryo.toBinary(array));

@@ -54,6 +54,31 @@ class FramedVchanTest {
     }
 
     @Test
+    void writtenFramesStayUnseenUntilPublishedAndThenArriveTogetherInOrder() {
+        for (int i = 0; i < 10; i++) {
+            byte[] m = b("held-" + i);
+            assertTrue(client.tryWrite(MemorySegment.ofArray(m), 0, m.length).isSent());
+        }
+        assertEquals(10 * (FramedVchan.HEADER_BYTES + "held-0".length()), client.unpublishedBytes());
+        assertInstanceOf(ReceiveResult.Empty.class, server.tryReceive(this::collect), "nothing is visible before publication");
+        client.publishWritten();
+        assertEquals(0, client.unpublishedBytes());
+        assertEquals(10, server.drain(this::collect, 100));
+        assertEquals(List.of("held-0", "held-1", "held-2", "held-3", "held-4", "held-5", "held-6", "held-7", "held-8", "held-9"), received);
+    }
+
+    @Test
+    void aPublishedFrameAlsoPublishesTheWrittenFramesBeforeIt() {
+        byte[] first = b("first");
+        byte[] second = b("second");
+        assertTrue(client.tryWrite(MemorySegment.ofArray(first), 0, first.length).isSent());
+        assertTrue(client.trySend(second).isSent());
+        assertEquals(0, client.unpublishedBytes());
+        assertEquals(2, server.drain(this::collect, 100));
+        assertEquals(List.of("first", "second"), received);
+    }
+
+    @Test
     void framesArriveWholeAndInOrder() {
         List<String> expected = new ArrayList<>();
         for (int i = 0; i < 500; i++) {
