@@ -29,6 +29,8 @@ public final class CrossDomainBench {
         int rounds = 30_000;
         int window = 2_000;
         long warmup = 1_000_000;
+        double warmupSeconds = 10;
+        boolean kernelMetrics = false;
         List<String> chosen = List.of("in-domain", "xen-mailboxes", "artery");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -37,15 +39,18 @@ public final class CrossDomainBench {
                     messages = 30_000;
                     rounds = 3_000;
                     warmup = 30_000;
+                    warmupSeconds = 0;
                 }
                 case "--runs" -> runs = Integer.parseInt(args[++i]);
                 case "--messages" -> messages = Long.parseLong(args[++i]);
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--window" -> window = Integer.parseInt(args[++i]);
                 case "--warmup" -> warmup = Long.parseLong(args[++i]);
+                case "--warmup-seconds" -> warmupSeconds = Double.parseDouble(args[++i]);
+                case "--kernel-metrics" -> kernelMetrics = true;
                 case "--variants" -> chosen = List.of(args[++i].split(","));
                 case "-h", "--help" -> {
-                    System.out.println("options: --quick | --runs N (5) | --messages N per run (300000) | --rounds N ping-pongs (30000) | --window N in flight (2000) | --warmup N messages before measuring, per size (1000000) | --variants in-domain,xen-mailboxes,artery (also: xen-process, artery-2jvm)");
+                    System.out.println("options: --quick | --runs N (5) | --messages N per run (300000) | --rounds N ping-pongs (30000) | --window N in flight (2000) | --warmup N messages per warm-up flood (1000000) | --warmup-seconds S: repeat warm-up floods until S seconds have passed, per size (10) | --kernel-metrics: print each run's vCPU busy share, slices, blocks and events | --variants in-domain,xen-mailboxes,artery (also: xen-process, artery-2jvm)");
                     return;
                 }
                 default -> {
@@ -77,11 +82,20 @@ public final class CrossDomainBench {
                 for (int size : sizes) {
                     // Every variant gets the same warm-up: its sender and receiver code compiled (in both
                     // domains, processes or actor systems) before anything is measured.
-                    flood(v, warmup, size, window);
+                    // The JIT needs longer than one flood to settle (later runs were up to 2x faster than
+                    // the first with a 1M-message warm-up), so warm-up lasts a fixed time as well.
+                    long warmEnd = System.nanoTime() + (long) (warmupSeconds * 1e9);
+                    do {
+                        flood(v, warmup, size, window);
+                    } while (System.nanoTime() < warmEnd);
                     double[] rates = new double[runs];
                     for (int r = 0; r < runs; r++) {
+                        var before = v.kernelMetrics();
                         long ns = flood(v, messages, size, window);
                         rates[r] = messages / (ns / 1e9);
+                        if (kernelMetrics) {
+                            System.err.println("  run " + r + ": " + Math.round(rates[r]) + " msg/s; " + Variant.describeDelta(before, v.kernelMetrics()));
+                        }
                     }
                     Arrays.sort(rates);
                     double median = rates[runs / 2];

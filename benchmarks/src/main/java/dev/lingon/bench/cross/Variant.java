@@ -35,6 +35,29 @@ abstract class Variant implements AutoCloseable {
     ActorRef<BenchMsg> receiver;
     final List<ActorSystem<?>> systems = new ArrayList<>();
     final List<AutoCloseable> after = new ArrayList<>();
+    final List<dev.lingon.scheduler.api.DomainKernel> kernels = new ArrayList<>();
+
+    List<dev.lingon.scheduler.api.SchedulerMetrics> kernelMetrics() {
+        return kernels.stream().map(dev.lingon.scheduler.api.DomainKernel::metrics).toList();
+    }
+
+    static String describeDelta(List<dev.lingon.scheduler.api.SchedulerMetrics> before, List<dev.lingon.scheduler.api.SchedulerMetrics> after) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < after.size(); i++) {
+            var a = after.get(i);
+            var b = before.get(i);
+            for (int j = 0; j < a.vcpus().size(); j++) {
+                var x = a.vcpus().get(j);
+                var y = b.vcpus().get(j);
+                long busy = x.busyNanos() - y.busyNanos();
+                long idle = x.idleNanos() - y.idleNanos();
+                sb.append(String.format(java.util.Locale.ROOT, "%s/v%d busy %.0f%% slices %d blocks %d wakeups %d events %d; ",
+                        a.domain(), j, 100.0 * busy / Math.max(1, busy + idle), x.slices() - y.slices(), x.blocks() - y.blocks(),
+                        x.wakeups() - y.wakeups(), x.eventsDelivered() - y.eventsDelivered()));
+            }
+        }
+        return sb.toString();
+    }
 
     Variant(String name) {
         this.name = name;
@@ -108,6 +131,8 @@ abstract class Variant implements AutoCloseable {
         v.after.add(ka);
         v.after.add(kb);
         v.after.add(hv);
+        v.kernels.add(ka);
+        v.kernels.add(kb);
         XenMailboxes.get(sb).register("receiver", rcv.join()).orThrow();
         v.driver = drv.join();
         v.receiver = XenMailboxes.get(sa).<BenchMsg>lookup(db.domid(), "receiver").orThrow();
