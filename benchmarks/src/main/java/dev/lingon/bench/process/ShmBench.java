@@ -23,7 +23,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <ul>
  *   <li>raw ring: a single-producer/single-consumer ring of fixed-size slots on a mapped file,
- *       producer in this process, consumer in a child process, both spinning; 64 B and 1 KiB messages.</li>
+ *       producer in this process, consumer in a child process, both spinning; 64 B and 1 KiB messages,
+ *       each copied in whole into its slot and out of it (as a vchan frame is).</li>
  *   <li>ping-pong, spinning: round trips through two counters in the shared page, both sides spinning.</li>
  *   <li>ping-pong, woken: the waiting side sleeps and is woken by the other — futex doorbells in the
  *       shared page (what the process backend uses) beside a pair of named pipes (FIFOs).</li>
@@ -106,14 +107,18 @@ public final class ShmBench {
             long t0 = System.nanoTime();
             long headCache = 0;
             long expected = 0;
+            // Every message is copied in whole from the sender's buffer, as a vchan frame is: a message
+            // of `size` bytes moves `size` bytes, not just the two words the reader checks.
+            MemorySegment message = MemorySegment.ofArray(new byte[size]);
             for (long i = 0; i < n; i++) {
                 while (i - headCache >= slots) {
                     headCache = (long) LONG.getAcquire(m, HEAD);
                     Thread.onSpinWait();
                 }
                 long off = SLOTS + (i % slots) * size;
-                m.set(ValueLayout.JAVA_LONG_UNALIGNED, off, i);
-                m.set(ValueLayout.JAVA_LONG_UNALIGNED, off + size - 8, i ^ 0x5bd1e995L);
+                message.set(ValueLayout.JAVA_LONG_UNALIGNED, 0, i);
+                message.set(ValueLayout.JAVA_LONG_UNALIGNED, size - 8, i ^ 0x5bd1e995L);
+                MemorySegment.copy(message, 0, m, off, size);
                 expected += i;
                 LONG.setRelease(m, TAIL, i + 1);
             }
@@ -196,12 +201,14 @@ public final class ShmBench {
                 }
                 long sum = 0;
                 long tailCache = 0;
+                MemorySegment message = MemorySegment.ofArray(new byte[size]);
                 for (long i = 0; i < n; ) {
                     tailCache = (long) LONG.getAcquire(m, TAIL);
                     for (; i < tailCache; i++) {
                         long off = SLOTS + (i % slots) * size;
-                        long v = m.get(ValueLayout.JAVA_LONG_UNALIGNED, off);
-                        if (m.get(ValueLayout.JAVA_LONG_UNALIGNED, off + size - 8) != (v ^ 0x5bd1e995L)) {
+                        MemorySegment.copy(m, off, message, 0, size);
+                        long v = message.get(ValueLayout.JAVA_LONG_UNALIGNED, 0);
+                        if (message.get(ValueLayout.JAVA_LONG_UNALIGNED, size - 8) != (v ^ 0x5bd1e995L)) {
                             throw new IllegalStateException("torn message at " + i);
                         }
                         sum += v;
