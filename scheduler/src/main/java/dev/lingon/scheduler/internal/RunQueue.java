@@ -54,8 +54,11 @@ final class RunQueue {
             if (dif == 0) {
                 if (enqueuePos.compareAndSet(pos, pos + 1)) {
                     buffer[idx] = task;
-                    // Publishes the slot: a consumer that sees this sequence sees the task.
-                    sequence.set(idx, pos + 1);
+                    // Publishes the slot: a consumer that sees this sequence sees the task. A release
+                    // store is enough (Vyukov's queue); a volatile one would fence every submit. The
+                    // idle/wake handshake does not rest on it: it pairs the CAS on enqueuePos above
+                    // with the idle flag, and isEmpty/size read the positions.
+                    sequence.setRelease(idx, pos + 1);
                     return true;
                 }
                 pos = enqueuePos.get();
@@ -93,8 +96,8 @@ final class RunQueue {
                 if (dequeuePos.compareAndSet(pos, pos + 1)) {
                     Runnable t = buffer[idx];
                     buffer[idx] = null;
-                    // Frees the slot for the producer one lap later.
-                    sequence.set(idx, pos + CAPACITY);
+                    // Frees the slot for the producer one lap later (release, as above).
+                    sequence.setRelease(idx, pos + CAPACITY);
                     return t;
                 }
                 pos = dequeuePos.get();
