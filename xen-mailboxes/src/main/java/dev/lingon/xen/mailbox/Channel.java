@@ -19,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.BufferOverflowException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -348,23 +349,9 @@ final class Channel implements WriteCombining.Held {
         }
         if (framed != null && pending.isEmpty()) {
             WriteCombining slice = message == null ? null : WriteCombining.current();
-            SendResult r;
-            if (key != null && key.continues(lastWritten)) {
-                // AGAIN: the payload behind a one-byte header, which overwrites the header's last byte.
-                int at = key.headerEnd() - 1;
-                byte saved = frame.get(at);
-                frame.put(at, WireFrame.AGAIN);
-                r = framed.tryWrite(MemorySegment.ofBuffer(frame), at, frame.limit() - at);
-                frame.put(at, saved);
-            } else {
-                r = framed.tryWrite(MemorySegment.ofBuffer(frame), 0, frame.remaining());
-            }
+            SendResult r = writeFrame(MemorySegment.ofBuffer(frame), key);
             switch (r) {
                 case SendResult.Sent s -> {
-                    countSent();
-                    if (key != null) {
-                        lastWritten = key;
-                    }
                     if (slice == null || framed.unpublishedBytes() >= combineLimit()) {
                         framed.publishWritten();
                     } else {
@@ -415,34 +402,50 @@ final class Channel implements WriteCombining.Held {
         }
     }
 
-    /** Writes queued frames while they fit. Caller holds writeLock. */
+    /**
+     * Writes one whole frame into the ring without publishing it, or nothing: as AGAIN when it
+     * continues the stream last written (the payload behind a one-byte header, which briefly
+     * overwrites the header's last byte). Caller holds writeLock.
+     */
+    private SendResult writeFrame(MemorySegment frame, StreamKey key) {
+        if (key == null || !key.continues(lastWritten)) {
+            return counted(framed.tryWrite(frame, 0, (int) frame.byteSize()), key);
+        }
+        long at = key.headerEnd() - 1;
+        byte saved = frame.get(ValueLayout.JAVA_BYTE, at);
+        frame.set(ValueLayout.JAVA_BYTE, at, WireFrame.AGAIN);
+        SendResult r = framed.tryWrite(frame, at, (int) (frame.byteSize() - at));
+        frame.set(ValueLayout.JAVA_BYTE, at, saved);
+        return counted(r, key);
+    }
+
+    private SendResult counted(SendResult r, StreamKey key) {
+        if (r.isSent()) {
+            countSent();
+            if (key != null) {
+                lastWritten = key;
+            }
+        }
+        return r;
+    }
+
+    /** Writes queued frames while they fit, then publishes them together. Caller holds writeLock. */
     private void flushLocked() {
         while (framed != null && !pending.isEmpty() && state == State.OPEN) {
             Pending p = pending.peekFirst();
-            SendResult r;
-            StreamKey key = p.key();
-            if (key != null && key.continues(lastWritten)) {
-                int at = key.headerEnd() - 1;
-                byte saved = p.frame()[at];
-                p.frame()[at] = WireFrame.AGAIN;
-                r = framed.trySend(MemorySegment.ofArray(p.frame()), at, p.frame().length - at);
-                p.frame()[at] = saved;
-            } else {
-                r = framed.trySend(p.frame());
-            }
+            SendResult r = writeFrame(MemorySegment.ofArray(p.frame()), p.key());
             if (r instanceof SendResult.Sent) {
                 pending.pollFirst();
-                countSent();
-                if (key != null) {
-                    lastWritten = key;
-                }
             } else if (r instanceof SendResult.TooLarge t) {
                 pending.pollFirst();
                 droppedTooLarge.incrementAndGet();
                 drop(p.message(), p.sender(), p.recipient(), "frame of " + t.length() + " bytes exceeds the ring's " + t.max(), null);
             } else {
-                return;
+                break;
             }
+        }
+        if (framed != null) {
+            framed.publishWritten();
         }
     }
 
@@ -611,11 +614,6 @@ final class Channel implements WriteCombining.Held {
             frameView = payload.asByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
         }
         ByteBuffer bb = frameView.clear().limit(length);
-        if (length > 0 && bb.get(0) == WireFrame.AGAIN) {
-            // The stream's common case, without decoding a frame record.
-            again(bb.position(1));
-            return;
-        }
         WireFrame frame;
         try {
             frame = WireFormat.decode(bb);

@@ -132,7 +132,8 @@ final class WireFormat {
                     ByteBuffer manifest = rawString(b, "manifest");
                     yield new WireFrame.Deliver(recipient, sender, ser, manifest, b.slice().order(ByteOrder.LITTLE_ENDIAN));
                 }
-                case WireFrame.AGAIN -> new WireFrame.Again(b.slice().order(ByteOrder.LITTLE_ENDIAN));
+                // The stream's common case: the payload is the rest of the frame, read in place.
+                case WireFrame.AGAIN -> new WireFrame.Again(b);
                 case WireFrame.WATCH -> new WireFrame.Watch(getString(b, "watchee"), getString(b, "watcher"));
                 case WireFrame.UNWATCH -> new WireFrame.Unwatch(getString(b, "watchee"), getString(b, "watcher"));
                 case WireFrame.DEATH -> new WireFrame.Death(getString(b, "path"));

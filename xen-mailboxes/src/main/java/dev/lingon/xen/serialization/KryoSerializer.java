@@ -132,19 +132,7 @@ public final class KryoSerializer extends JSerializer implements ByteBufferSeria
      */
     @Override
     public Object fromBinaryJava(byte[] bytes, Class<?> manifest) {
-        KryoContext context = pool.acquire();
-        BoundedInput input = context.input;
-        try {
-            input.setBuffer(bytes);
-            Object message = context.kryo.readClassAndObject(input);
-            requireEnd(input.position(), bytes.length);
-            return message;
-        } catch (RuntimeException | StackOverflowError e) {
-            context.recover();
-            throw new MalformedMessageException(Failures.read(e, input.position(), bytes.length), e);
-        } finally {
-            pool.release(context);
-        }
+        return readArray(bytes, 0, bytes.length);
     }
 
     /**
@@ -195,20 +183,23 @@ public final class KryoSerializer extends JSerializer implements ByteBufferSeria
      * bytes directly, where a {@code ByteBufferInput} pays a bounds-checked {@code get} per byte.
      */
     private Object fromArray(ByteBuffer buffer) {
-        int start = buffer.position();
-        int offset = buffer.arrayOffset();
+        Object message = readArray(buffer.array(), buffer.arrayOffset() + buffer.position(), buffer.remaining());
+        buffer.position(buffer.limit());
+        return message;
+    }
+
+    /** Reads one message spanning exactly {@code length} bytes of {@code bytes} from {@code offset}. */
+    private Object readArray(byte[] bytes, int offset, int length) {
         KryoContext context = pool.acquire();
         BoundedInput input = context.input;
         try {
-            input.setBuffer(buffer.array(), offset + start, buffer.limit() - start);
+            input.setBuffer(bytes, offset, length);
             Object message = context.kryo.readClassAndObject(input);
-            requireEnd(input.position() - offset, buffer.limit());
-            buffer.position(buffer.limit());
+            requireEnd(input.position() - offset, length);
             return message;
         } catch (RuntimeException | StackOverflowError e) {
             context.recover();
-            int reached = input.position() - offset - start;
-            throw new MalformedMessageException(Failures.read(e, reached, buffer.limit() - start), e);
+            throw new MalformedMessageException(Failures.read(e, input.position() - offset, length), e);
         } finally {
             input.setBuffer(NO_BYTES);
             pool.release(context);

@@ -111,7 +111,9 @@ public final class FramedVchan implements AutoCloseable {
         int n = written;
         if (n != 0) {
             written = 0;
-            if (vchan.isOpen()) {
+            // Only this end's own close matters (its pages are gone); publishing to a peer that has
+            // left is harmless, and asking would read the peer's live byte on every publication.
+            if (!vchan.closedHere()) {
                 vchan.publish(n);
             }
         }

@@ -434,6 +434,11 @@ public final class Vchan implements AutoCloseable {
         return byteOf(shared, server ? CLI_LIVE_OFFSET : SRV_LIVE_OFFSET) != LIVE_EXITED;
     }
 
+    /** Whether this end was closed (its pages given up); unlike {@link #isOpen} it reads nothing shared. */
+    boolean closedHere() {
+        return closed;
+    }
+
     /** The peer's live byte: 0 exited, 1 connected, 2 (client only) not yet connected. */
     public int peerLive() {
         return byteOf(shared, server ? CLI_LIVE_OFFSET : SRV_LIVE_OFFSET);
