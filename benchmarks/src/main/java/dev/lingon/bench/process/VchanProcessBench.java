@@ -28,7 +28,9 @@ import java.util.concurrent.TimeUnit;
  * vchan frame throughput between two processes: a producer domain in dom0's JVM (on the shared-memory
  * hypervisor, its ring pages in its file) writes length-prefixed frames into a vchan ring of 64 KiB
  * that it granted to a consumer domain running in a process of its own ({@link VchanConsumerApp}),
- * both spinning; event notifications cross the processes through futex doorbells in the domain files.
+ * both spinning. Since neither end ever waits, both are {@link FramedVchan#polling} ends: they ask each
+ * other for no events (a waiting end would arm an event every time it found the ring empty or full,
+ * and its peer would clear the bit with a locked instruction and send the event, per frame).
  * Beside it, in the same run, the ceiling: the raw SPSC ring of {@link ShmBench} between two processes.
  * Target: vchan within 2× of the raw ring.
  *
@@ -110,7 +112,7 @@ public final class VchanProcessBench {
         int consumer = dom0.toolstack().create(DomainSpec.of(name, VchanConsumerApp.class).withBackend(DomainSpec.Backend.PROCESS)
                 .withExtra(Map.of("producer", Integer.toString(producer.domid()), "path", path, "frames", Long.toString(frames),
                         "runs", Integer.toString(runs), "batch", Integer.toString(batch)))).domid();
-        FramedVchan out = new FramedVchan(Vchan.server(producer, consumer, path, 1024, RING_BYTES).orThrow());
+        FramedVchan out = FramedVchan.polling(Vchan.server(producer, consumer, path, 1024, RING_BYTES).orThrow());
         MemorySegment payload = MemorySegment.ofArray(new byte[size]);
         double[] rates = new double[runs];
         long seq = 0;

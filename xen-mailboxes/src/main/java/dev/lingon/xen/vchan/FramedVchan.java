@@ -29,10 +29,30 @@ public final class FramedVchan implements AutoCloseable {
     }
 
     private final Vchan vchan;
+    /** False for a {@link #polling} end: finding too little data or space asks the peer for nothing. */
+    private final boolean requestNotify;
     private MemorySegment scratch;
 
+    /** An end that may wait: finding too little data or space asks the peer for an event, as libxenvchan does. */
     public FramedVchan(Vchan vchan) {
+        this(vchan, true);
+    }
+
+    /**
+     * An end whose threads spin instead of waiting: finding the read ring empty or the write ring full
+     * does not ask the peer for an event. Xen's ring consumers arm their event only in the final check
+     * before going idle ({@code RING_FINAL_CHECK_FOR_REQUESTS}); a spinning end that armed on every
+     * empty or full look would make its peer clear the bit with a locked instruction and send an event
+     * for nearly every frame, which no one waits for. Do not {@link Vchan#awaitEvent} on such an end
+     * without calling {@link Vchan#dataReady()} or {@link Vchan#bufferSpace()} first, which arm.
+     */
+    public static FramedVchan polling(Vchan vchan) {
+        return new FramedVchan(vchan, false);
+    }
+
+    private FramedVchan(Vchan vchan, boolean requestNotify) {
         this.vchan = vchan;
+        this.requestNotify = requestNotify;
         // On the heap: a frame handler that wraps it in a ByteBuffer gets a heap buffer, which readers
         // such as Kryo's array Input consume without a bounds-checked call per byte.
         this.scratch = MemorySegment.ofArray(new byte[Math.max(64, vchan.readRingSize())]);
@@ -76,7 +96,7 @@ public final class FramedVchan implements AutoCloseable {
             return SendResult.Closed.INSTANCE;
         }
         int need = HEADER_BYTES + length;
-        int free = vchan.fastBufferSpace(need);
+        int free = requestNotify ? vchan.fastBufferSpace(need) : vchan.pollBufferSpace(need);
         if (free < need) {
             return new SendResult.RingFull(need, free);
         }
@@ -132,7 +152,7 @@ public final class FramedVchan implements AutoCloseable {
         // Liveness is read before the data, so "closed and nothing left" cannot hide a last frame
         // that was published just before the peer closed.
         boolean open = vchan.isOpen();
-        int ready = vchan.fastDataReady(HEADER_BYTES);
+        int ready = requestNotify ? vchan.fastDataReady(HEADER_BYTES) : vchan.pollDataReady(HEADER_BYTES);
         if (ready < HEADER_BYTES) {
             if (vchan.readRingCorrupt()) {
                 return new ReceiveResult.Corrupt("read ring indexes are impossible: prod " + Integer.toUnsignedString(ring.prod())
@@ -152,7 +172,7 @@ public final class FramedVchan implements AutoCloseable {
         }
         int need = HEADER_BYTES + length;
         if (ready < need) {
-            ready = vchan.fastDataReady(need);
+            ready = requestNotify ? vchan.fastDataReady(need) : vchan.pollDataReady(need);
             if (ready < need) {
                 if (open) {
                     return ReceiveResult.Empty.INSTANCE;

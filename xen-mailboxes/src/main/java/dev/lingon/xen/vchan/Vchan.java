@@ -509,6 +509,32 @@ public final class Vchan implements AutoCloseable {
         return ready();
     }
 
+    /**
+     * Readable bytes, re-reading the producer index when the cached one shows too little, without
+     * asking the writer for a notification: for a reader that keeps polling and will not wait. Xen's
+     * ring consumers arm their event only in the final check before going idle
+     * ({@code RING_FINAL_CHECK_FOR_REQUESTS}); a spinning reader that armed on every empty look
+     * would make the writer clear the bit and send an event for nearly every frame.
+     */
+    int pollDataReady(int request) {
+        int r = ready();
+        if (r >= request) {
+            return r;
+        }
+        prodCache = read.prod();
+        return ready();
+    }
+
+    /** As {@link #pollDataReady}, for space: re-reads the consumer index when needed, asks for nothing. */
+    int pollBufferSpace(int request) {
+        int s = space();
+        if (s >= request) {
+            return s;
+        }
+        consCache = write.cons();
+        return space();
+    }
+
     int fastBufferSpace(int request) {
         int s = space();
         if (s >= request) {

@@ -79,6 +79,39 @@ class FramedVchanTest {
     }
 
     @Test
+    void aPollingEndAsksItsPeerForNoEventsWhileAWaitingEndDoes() {
+        int readerPort = server.vchan().eventPort();
+        int writerPort = client.vchan().eventPort();
+        // The first frame each way goes with the event libxenvchan arms at setup; spend it.
+        assertTrue(client.trySend(b("setup")).isSent());
+        assertEquals(1, server.drain(this::collect, 1), "a drain that stops at its limit does not look at an empty ring, so arms nothing");
+        x.server.evtchn().testAndClearPending(readerPort);
+        x.client.evtchn().testAndClearPending(writerPort);
+
+        FramedVchan pollingReader = FramedVchan.polling(server.vchan());
+        FramedVchan pollingWriter = FramedVchan.polling(client.vchan());
+        assertInstanceOf(ReceiveResult.Empty.class, pollingReader.tryReceive(this::collect));
+        assertTrue(pollingWriter.trySend(b("polled")).isSent());
+        assertFalse(x.server.evtchn().isPending(readerPort), "a reader that polls asked for no event");
+        assertInstanceOf(ReceiveResult.Received.class, pollingReader.tryReceive(this::collect));
+        while (pollingWriter.trySend(b("0123456789abcdef")).isSent()) {
+            // fill the ring
+        }
+        int filled = pollingReader.drain(this::collect, 1000);
+        assertTrue(filled > 0);
+        assertFalse(x.client.evtchn().isPending(writerPort), "a writer that polls asked for no event when the ring was full");
+
+        assertInstanceOf(ReceiveResult.Empty.class, server.tryReceive(this::collect));
+        assertTrue(pollingWriter.trySend(b("armed")).isSent());
+        assertTrue(x.server.evtchn().isPending(readerPort), "a reader that may wait asked for the event, and the writer sent it");
+        assertEquals(1, pollingReader.drain(this::collect, 10));
+        assertEquals("setup", received.getFirst());
+        assertEquals("polled", received.get(1));
+        assertEquals(3 + filled, received.size());
+        assertEquals("armed", received.getLast());
+    }
+
+    @Test
     void framesArriveWholeAndInOrder() {
         List<String> expected = new ArrayList<>();
         for (int i = 0; i < 500; i++) {
