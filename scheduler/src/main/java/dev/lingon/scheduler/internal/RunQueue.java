@@ -1,7 +1,8 @@
 package dev.lingon.scheduler.internal;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
@@ -12,21 +13,12 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * <p>Order: while the overflow holds anything, new tasks join the overflow too, and the array is
  * served first; so tasks from one producer come out in the order they went in. Thread-safe.
  */
-final class RunQueue {
+final class RunQueue extends RunQueuePositions {
     private static final int CAPACITY = 1 << 13;
     private static final int MASK = CAPACITY - 1;
 
     private final Runnable[] buffer = new Runnable[CAPACITY];
     private final AtomicLongArray sequence = new AtomicLongArray(CAPACITY);
-    /** Padding keeps the producer and consumer counters on separate cache lines. */
-    @SuppressWarnings("unused")
-    private long p01, p02, p03, p04, p05, p06, p07;
-    private final AtomicLong enqueuePos = new AtomicLong();
-    @SuppressWarnings("unused")
-    private long p11, p12, p13, p14, p15, p16, p17;
-    private final AtomicLong dequeuePos = new AtomicLong();
-    @SuppressWarnings("unused")
-    private long p21, p22, p23, p24, p25, p26, p27;
     private final ConcurrentLinkedQueue<Runnable> overflow = new ConcurrentLinkedQueue<>();
     private volatile boolean overflowing;
 
@@ -46,13 +38,13 @@ final class RunQueue {
     }
 
     private boolean offerArray(Runnable task) {
-        long pos = enqueuePos.get();
+        long pos = (long) ENQUEUE_POS.getVolatile(this);
         while (true) {
             int idx = (int) pos & MASK;
             long seq = sequence.get(idx);
             long dif = seq - pos;
             if (dif == 0) {
-                if (enqueuePos.compareAndSet(pos, pos + 1)) {
+                if (ENQUEUE_POS.compareAndSet(this, pos, pos + 1)) {
                     buffer[idx] = task;
                     // Publishes the slot: a consumer that sees this sequence sees the task. A release
                     // store is enough (Vyukov's queue); a volatile one would fence every submit. The
@@ -61,11 +53,11 @@ final class RunQueue {
                     sequence.setRelease(idx, pos + 1);
                     return true;
                 }
-                pos = enqueuePos.get();
+                pos = (long) ENQUEUE_POS.getVolatile(this);
             } else if (dif < 0) {
                 return false;
             } else {
-                pos = enqueuePos.get();
+                pos = (long) ENQUEUE_POS.getVolatile(this);
             }
         }
     }
@@ -87,35 +79,78 @@ final class RunQueue {
     }
 
     private Runnable pollArray() {
-        long pos = dequeuePos.get();
+        long pos = (long) DEQUEUE_POS.getVolatile(this);
         while (true) {
             int idx = (int) pos & MASK;
             long seq = sequence.get(idx);
             long dif = seq - (pos + 1);
             if (dif == 0) {
-                if (dequeuePos.compareAndSet(pos, pos + 1)) {
+                if (DEQUEUE_POS.compareAndSet(this, pos, pos + 1)) {
                     Runnable t = buffer[idx];
                     buffer[idx] = null;
                     // Frees the slot for the producer one lap later (release, as above).
                     sequence.setRelease(idx, pos + CAPACITY);
                     return t;
                 }
-                pos = dequeuePos.get();
+                pos = (long) DEQUEUE_POS.getVolatile(this);
             } else if (dif < 0) {
                 return null;
             } else {
-                pos = dequeuePos.get();
+                pos = (long) DEQUEUE_POS.getVolatile(this);
             }
         }
     }
 
     /** Tasks waiting, approximately (exact when nothing moves). */
     int size() {
-        long n = enqueuePos.get() - dequeuePos.get();
+        long n = (long) ENQUEUE_POS.getVolatile(this) - (long) DEQUEUE_POS.getVolatile(this);
         return (int) Math.max(0, n) + (overflowing ? overflow.size() : 0);
     }
 
     boolean isEmpty() {
-        return enqueuePos.get() == dequeuePos.get() && (!overflowing || overflow.isEmpty());
+        return (long) ENQUEUE_POS.getVolatile(this) == (long) DEQUEUE_POS.getVolatile(this) && (!overflowing || overflow.isEmpty());
+    }
+}
+
+/*
+ * The producer and consumer positions, each on a cache line of its own (inherited padding: a
+ * superclass's fields are laid out first). Consumers (the owner and thieves) CAS the dequeue position,
+ * producers the enqueue position, and idle vCPUs read both to look for work; sharing a line would make
+ * each of those bounce the other. Fields in the object itself, not AtomicLongs, which would be two
+ * small objects allocated side by side, on one line whatever padding the queue holds.
+ */
+@SuppressWarnings("unused")
+abstract class RunQueuePadBefore {
+    long p00, p01, p02, p03, p04, p05, p06, p07;
+}
+
+abstract class RunQueueEnqueuePos extends RunQueuePadBefore {
+    volatile long enqueuePos;
+}
+
+@SuppressWarnings("unused")
+abstract class RunQueuePadMiddle extends RunQueueEnqueuePos {
+    long p10, p11, p12, p13, p14, p15, p16, p17;
+}
+
+abstract class RunQueueDequeuePos extends RunQueuePadMiddle {
+    volatile long dequeuePos;
+}
+
+@SuppressWarnings("unused")
+abstract class RunQueuePositions extends RunQueueDequeuePos {
+    long p20, p21, p22, p23, p24, p25, p26, p27;
+
+    static final VarHandle ENQUEUE_POS;
+    static final VarHandle DEQUEUE_POS;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            ENQUEUE_POS = l.findVarHandle(RunQueueEnqueuePos.class, "enqueuePos", long.class);
+            DEQUEUE_POS = l.findVarHandle(RunQueueDequeuePos.class, "dequeuePos", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
     }
 }

@@ -159,12 +159,13 @@ public final class VcpuKernel implements DomainKernel {
             // stays on one core with no queue traffic; a mailbox rescheduling itself after using its
             // budget goes to the tail instead, which is what keeps a flooding actor fair. At most
             // MAX_CHAIN slot runs in a row, then the slot's task queues like any other.
-            if (task != self.current && self.chained < MAX_CHAIN && self.slot == null) {
-                SLOT.setRelease(self, task);
+            Hot hot = self.hot;
+            if (task != hot.current && hot.chained < MAX_CHAIN && hot.slot == null) {
+                SLOT.setRelease(hot, task);
                 kickSleepersForever(self);
                 return;
             }
-            boolean hadWork = self.slot != null || !self.queue.isEmpty();
+            boolean hadWork = hot.slot != null || !self.queue.isEmpty();
             self.queue.offer(task);
             if (hadWork && anyIdle()) {
                 wakeOneIdle();
@@ -229,21 +230,22 @@ public final class VcpuKernel implements DomainKernel {
         if (t != null) {
             return t;
         }
-        if (v.slot != null) {
-            t = (Runnable) SLOT.getAndSet(v, null);
+        Hot hot = v.hot;
+        if (hot.slot != null) {
+            t = (Runnable) SLOT.getAndSet(hot, null);
             if (t != null) {
-                v.chained++;
+                hot.chained++;
                 return t;
             }
         }
-        v.chained = 0;
+        hot.chained = 0;
         t = v.queue.poll();
         if (t != null) {
             return t;
         }
         if (v.rescueFrom >= 0) {
             VcpuThread stuck = vcpus[v.rescueFrom];
-            t = (Runnable) SLOT.getAndSet(stuck, null);
+            t = (Runnable) SLOT.getAndSet(stuck.hot, null);
             if (t == null) {
                 t = stuck.queue.poll();
             }
@@ -271,7 +273,7 @@ public final class VcpuKernel implements DomainKernel {
 
     /** Work {@code v} could take now: the kernel lane, its own queue, or another queue it may steal from. */
     boolean hasWork(VcpuThread v) {
-        if (v.slot != null || !kernelLane.isEmpty() || !v.queue.isEmpty()) {
+        if (v.hot.slot != null || !kernelLane.isEmpty() || !v.queue.isEmpty()) {
             return true;
         }
         for (VcpuThread u : vcpus) {
@@ -338,7 +340,7 @@ public final class VcpuKernel implements DomainKernel {
         ActorRef<EventPending> ref = bindings.get(port);
         if (ref != null) {
             ref.tell(new EventPending(port));
-            v.events++;
+            v.hot.events++;
             return;
         }
         unboundEvents.incrementAndGet();
@@ -400,7 +402,7 @@ public final class VcpuKernel implements DomainKernel {
                     v.wakeups++;
                 } else if (w == Wake.TIMEOUT) {
                     for (VcpuThread u : vcpus) {
-                        if (u != v && (u.slot != null || !u.queue.isEmpty()) && u.progress() == v.seen[u.id]) {
+                        if (u != v && (u.hot.slot != null || !u.queue.isEmpty()) && u.progress() == v.seen[u.id]) {
                             v.rescueFrom = u.id;
                             break;
                         }
@@ -478,7 +480,7 @@ public final class VcpuKernel implements DomainKernel {
             long alive = (v.exitedAt != 0 ? v.exitedAt : now) - v.startedAt;
             long since = v.idleSince;
             long idle = v.idleNanos + (since != 0 && v.exitedAt == 0 ? Math.max(0, now - since) : 0);
-            vs.add(new VcpuMetrics(v.id, Math.max(0, alive - idle), idle, v.slices, v.steals, v.events, v.blocks, v.wakeups, v.queue.size()));
+            vs.add(new VcpuMetrics(v.id, Math.max(0, alive - idle), idle, v.hot.slices, v.steals, v.hot.events, v.blocks, v.wakeups, v.queue.size()));
         }
         return new SchedulerMetrics(domain.name(), List.copyOf(vs), unboundEvents.get(), kernelLane.size(), 0);
     }
@@ -540,11 +542,42 @@ public final class VcpuKernel implements DomainKernel {
 
     static {
         try {
-            PROGRESS = java.lang.invoke.MethodHandles.lookup().findVarHandle(VcpuThread.class, "progress", long.class);
-            SLOT = java.lang.invoke.MethodHandles.lookup().findVarHandle(VcpuThread.class, "slot", Runnable.class);
+            PROGRESS = java.lang.invoke.MethodHandles.lookup().findVarHandle(HotFields.class, "progress", long.class);
+            SLOT = java.lang.invoke.MethodHandles.lookup().findVarHandle(HotFields.class, "slot", Runnable.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
+    }
+
+    /*
+     * A vCPU's per-message and per-slice fields, padded onto cache lines of their own. Other vCPUs
+     * read a VcpuThread's idle flag and run queue on every look for work (while they spin idle, and on
+     * each submit that checks for an idle vCPU); were these fields on the same line, every such read
+     * would pull the line away and the owner's next store would stall on getting it back. The padding
+     * is inherited, since a superclass's fields are laid out before a subclass's: 64 bytes before the
+     * fields and 64 after (Agrona and JCTools pad the same way).
+     */
+    @SuppressWarnings("unused")
+    abstract static class HotPadBefore {
+        long p00, p01, p02, p03, p04, p05, p06, p07;
+    }
+
+    abstract static class HotFields extends HotPadBefore {
+        /** The task to run next (work the running slice created), or null; set by the owner, taken by the owner or a rescuer. */
+        volatile Runnable slot;
+        /** Owner-only: slot runs in a row. */
+        int chained;
+        /** Owner-only: the task of the running slice. */
+        Runnable current;
+        long slices;
+        /** Slices finished, published for other vCPUs deciding whether this one is stuck. */
+        long progress;
+        long events;
+    }
+
+    @SuppressWarnings("unused")
+    static final class Hot extends HotFields {
+        long p10, p11, p12, p13, p14, p15, p16, p17;
     }
 
     static final class VcpuThread extends Thread implements WriteCombining.Carrier {
@@ -567,23 +600,15 @@ public final class VcpuKernel implements DomainKernel {
         long avgIdleGap;
         /** When the current idle spell began, 0 while busy; lets a snapshot count a vCPU asleep right now. */
         volatile long idleSince;
-        long slices;
         long steals;
-        /** Slices finished, published for other vCPUs deciding whether this one is stuck. */
-        long progress;
         /** Other vCPUs' progress when this one last went to sleep. */
         final long[] seen;
         /** Asleep with no deadline: must be kicked if another vCPU queues work behind itself. */
         volatile boolean sleepingForever;
         /** A vCPU whose lone task this one should take next, or -1. */
         int rescueFrom = -1;
-        /** The task to run next (work the running slice created), or null; set by the owner, taken by the owner or a rescuer. */
-        volatile Runnable slot;
-        /** Owner-only: slot runs in a row. */
-        int chained;
-        /** Owner-only: the task of the running slice. */
-        Runnable current;
-        long events;
+        /** What the vCPU writes for every message and slice, on cache lines of its own. */
+        final Hot hot = new Hot();
         long blocks;
         long wakeups;
 
@@ -597,7 +622,7 @@ public final class VcpuKernel implements DomainKernel {
         }
 
         long progress() {
-            return (long) PROGRESS.getAcquire(this);
+            return (long) PROGRESS.getAcquire(hot);
         }
 
         @Override
@@ -608,16 +633,16 @@ public final class VcpuKernel implements DomainKernel {
                     kernel.checkpoint(this);
                     Runnable task = kernel.next(this);
                     if (task != null) {
-                        slices++;
-                        current = task;
+                        long slices = ++hot.slices;
+                        hot.current = task;
                         try {
                             task.run();
                         } catch (Throwable t) {
                             log.error("{}: a slice failed outside any actor's supervision", getName(), t);
                         }
                         combined.publishAll();
-                        current = null;
-                        PROGRESS.setRelease(this, slices);
+                        hot.current = null;
+                        PROGRESS.setRelease(hot, slices);
                         // Between slices, as LING does on every switch; every few slices only, since a
                         // scan costs a read per vCPU slot and the queue running dry always scans.
                         if ((slices & SCAN_EVERY_MASK) == 0) {
