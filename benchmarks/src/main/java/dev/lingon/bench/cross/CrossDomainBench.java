@@ -32,6 +32,7 @@ public final class CrossDomainBench {
         double warmupSeconds = 10;
         boolean kernelMetrics = false;
         List<String> chosen = List.of("in-domain", "xen-mailboxes", "artery");
+        int[] sizes = {64, 1024};
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> {
@@ -49,8 +50,9 @@ public final class CrossDomainBench {
                 case "--warmup-seconds" -> warmupSeconds = Double.parseDouble(args[++i]);
                 case "--kernel-metrics" -> kernelMetrics = true;
                 case "--variants" -> chosen = List.of(args[++i].split(","));
+                case "--sizes" -> sizes = Arrays.stream(args[++i].split(",")).mapToInt(x -> Integer.parseInt(x.trim())).toArray();
                 case "-h", "--help" -> {
-                    System.out.println("options: --quick | --runs N (5) | --messages N per run (300000) | --rounds N ping-pongs (30000) | --window N in flight (2000) | --warmup N messages per warm-up flood (1000000) | --warmup-seconds S: repeat warm-up floods until S seconds have passed, per size (10) | --kernel-metrics: print each run's vCPU busy share, slices, blocks and events | --variants in-domain,xen-mailboxes,artery (also: xen-process, artery-2jvm)");
+                    System.out.println("options: --quick | --runs N (5) | --messages N per run (300000) | --rounds N ping-pongs (30000) | --window N in flight (2000) | --warmup N messages per warm-up flood (1000000) | --warmup-seconds S: repeat warm-up floods until S seconds have passed, per size (10) | --kernel-metrics: print each run's vCPU busy share, slices, blocks and events | --variants in-domain,xen-mailboxes,artery (also: xen-process, artery-2jvm) | --sizes 64,1024: payload bytes of the throughput floods");
                     return;
                 }
                 default -> {
@@ -74,7 +76,6 @@ public final class CrossDomainBench {
             }
             variants.add(v);
         }
-        int[] sizes = {64, 1024};
         List<String> rows = new ArrayList<>();
         rows.add(String.format(Locale.ROOT, "%-14s %-8s %16s %12s %12s %12s %12s", "variant", "payload", "throughput", "MB/s", "rtt p50 us", "rtt p99 us", "rtt mean us"));
         for (Supplier<Variant> make : variants) {
