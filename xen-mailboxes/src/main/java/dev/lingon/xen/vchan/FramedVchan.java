@@ -149,20 +149,29 @@ public final class FramedVchan implements AutoCloseable {
 
     private ReceiveResult receive(FrameHandler handler, boolean publish) {
         ByteRing ring = vchan.readRing();
-        // Liveness is read before the data, so "closed and nothing left" cannot hide a last frame
-        // that was published just before the peer closed.
-        boolean open = vchan.isOpen();
-        int ready = requestNotify ? vchan.fastDataReady(HEADER_BYTES) : vchan.pollDataReady(HEADER_BYTES);
+        // Frames the producer index last read already covers are taken without touching the shared
+        // page: libxenvchan keeps both rings' indexes and the live and notify bytes on one cache
+        // line, which the writer stores to on every publication, so each needless read of it is a
+        // cross-core miss that also makes the writer's next store wait. Every byte below that index
+        // was published whole, so whether the peer has closed since does not matter for it.
+        int ready = vchan.cachedReady();
+        boolean open = true;
         if (ready < HEADER_BYTES) {
-            if (vchan.readRingCorrupt()) {
-                return new ReceiveResult.Corrupt("read ring indexes are impossible: prod " + Integer.toUnsignedString(ring.prod())
-                        + ", cons " + Integer.toUnsignedString(vchan.localCons()) + ", size " + ring.size());
+            // Liveness is read before the data, so "closed and nothing left" cannot hide a last frame
+            // that was published just before the peer closed.
+            open = vchan.isOpen();
+            ready = requestNotify ? vchan.fastDataReady(HEADER_BYTES) : vchan.pollDataReady(HEADER_BYTES);
+            if (ready < HEADER_BYTES) {
+                if (vchan.readRingCorrupt()) {
+                    return new ReceiveResult.Corrupt("read ring indexes are impossible: prod " + Integer.toUnsignedString(ring.prod())
+                            + ", cons " + Integer.toUnsignedString(vchan.localCons()) + ", size " + ring.size());
+                }
+                if (open) {
+                    return ReceiveResult.Empty.INSTANCE;
+                }
+                return ready == 0 ? ReceiveResult.Closed.INSTANCE
+                        : new ReceiveResult.Corrupt("peer closed after " + ready + " bytes of a frame header");
             }
-            if (open) {
-                return ReceiveResult.Empty.INSTANCE;
-            }
-            return ready == 0 ? ReceiveResult.Closed.INSTANCE
-                    : new ReceiveResult.Corrupt("peer closed after " + ready + " bytes of a frame header");
         }
         int cons = vchan.localCons();
         int length = ring.getIntLE(cons);
@@ -172,6 +181,7 @@ public final class FramedVchan implements AutoCloseable {
         }
         int need = HEADER_BYTES + length;
         if (ready < need) {
+            open = vchan.isOpen();
             ready = requestNotify ? vchan.fastDataReady(need) : vchan.pollDataReady(need);
             if (ready < need) {
                 if (open) {

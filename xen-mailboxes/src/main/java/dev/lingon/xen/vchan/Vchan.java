@@ -493,6 +493,11 @@ public final class Vchan implements AutoCloseable {
         return Integer.compareUnsigned(s, write.size()) > 0 ? 0 : s;
     }
 
+    /** Readable bytes by the producer index as last read: no shared read. */
+    int cachedReady() {
+        return ready();
+    }
+
     int fastDataReady(int request) {
         int r = ready();
         if (r >= request) {
