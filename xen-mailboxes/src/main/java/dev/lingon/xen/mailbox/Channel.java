@@ -67,7 +67,16 @@ final class Channel implements WriteCombining.Held {
      * identity, since each is encoded once and reused) and the serializer. Null for control frames.
      * {@code headerEnd} is where the payload starts in the frame.
      */
+    /**
+     * What makes a DELIVER continue a stream, and where its payload starts. The frame is built with
+     * {@code headerEnd} bytes left free before the payload; the header is written into them only when
+     * the frame goes as DELIVER (see {@link #writeFrame}), so a stream of AGAIN frames never builds it.
+     */
     private record StreamKey(byte[] recipient, byte[] sender, int serializerId, byte[] manifest, int headerEnd) {
+        StreamKey(byte[] recipient, byte[] sender, int serializerId, byte[] manifest) {
+            this(recipient, sender, serializerId, manifest, WireFormat.deliverHeaderLength(recipient, sender, manifest));
+        }
+
         boolean continues(StreamKey previous) {
             return previous != null && previous.recipient == recipient && previous.sender == sender
                     && previous.serializerId == serializerId && previous.manifest == manifest;
@@ -195,15 +204,32 @@ final class Channel implements WriteCombining.Held {
 
     private static final ThreadLocal<ByteBuffer> SCRATCH = ThreadLocal.withInitial(() -> ByteBuffer.allocate(4096).order(ByteOrder.LITTLE_ENDIAN));
 
-    private static ByteBuffer scratch() {
-        ByteBuffer b = SCRATCH.get();
+    /**
+     * The calling thread's buffer for building a frame: a vCPU thread keeps it in its write-combining
+     * scope (a field read; a thread-local lookup showed up as a tenth of a sender's time), any other
+     * thread in a thread-local.
+     */
+    private static ByteBuffer scratch(WriteCombining carrier) {
+        ByteBuffer b = carrier != null ? carrier.frameBuffer() : SCRATCH.get();
+        if (b == null) {
+            b = ByteBuffer.allocate(4096).order(ByteOrder.LITTLE_ENDIAN);
+            carrier.frameBuffer(b);
+        }
         b.clear();
         return b;
     }
 
-    private static ByteBuffer grow(ByteBuffer old, int atLeast) {
+    private static ByteBuffer scratch() {
+        return scratch(WriteCombining.current());
+    }
+
+    private static ByteBuffer grow(WriteCombining carrier, ByteBuffer old, int atLeast) {
         ByteBuffer b = ByteBuffer.allocate(Math.max(old.capacity() * 2, atLeast)).order(ByteOrder.LITTLE_ENDIAN);
-        SCRATCH.set(b);
+        if (carrier != null) {
+            carrier.frameBuffer(b);
+        } else {
+            SCRATCH.set(b);
+        }
         return b;
     }
 
@@ -224,30 +250,31 @@ final class Channel implements WriteCombining.Held {
             drop(message, sender, target, "remote actor " + target.path() + " has terminated", droppedClosed);
             return;
         }
-        Serialization serialization = mb.serialization();
         Serializer serializer;
         String manifest;
         StreamKey key;
-        ByteBuffer b = scratch();
+        WriteCombining carrier = WriteCombining.current();
+        ByteBuffer b = scratch(carrier);
         Serialization.Information info = mb.transportInformation();
         var dv = org.apache.pekko.serialization.Serialization$.MODULE$.currentTransportInformation();
         Serialization.Information previous = dv.value();
         // A vCPU thread only ever runs this domain's system, so its transport information, once set,
         // stays: two thread-local writes fewer per message. Other threads get theirs back.
-        boolean restore = previous != info && !(Thread.currentThread() instanceof WriteCombining.Carrier);
+        boolean restore = previous != info && carrier == null;
         if (previous != info) {
             dv.value_$eq(info);
         }
         try {
-            serializer = serialization.findSerializerFor(message);
+            serializer = serializerFor(message);
             manifest = Serializers.manifestFor(serializer, message);
             byte[] senderEncoded = senderEncoded(sender);
             byte[] manifestEncoded = manifestEncoded(manifest);
+            key = new StreamKey(target.remotePathEncoded(), senderEncoded, serializer.identifier(), manifestEncoded);
             while (true) {
                 try {
                     b.clear();
-                    WireFormat.deliverHeader(b, target.remotePathEncoded(), senderEncoded, serializer.identifier(), manifestEncoded);
-                    key = new StreamKey(target.remotePathEncoded(), senderEncoded, serializer.identifier(), manifestEncoded, b.position());
+                    // Room for the header; writeFrame fills it in if the frame goes as DELIVER.
+                    b.position(key.headerEnd());
                     if (serializer instanceof org.apache.pekko.serialization.ByteBufferSerializer bbs) {
                         bbs.toBinary(message, b);
                     } else {
@@ -258,7 +285,7 @@ final class Channel implements WriteCombining.Held {
                     if (b.capacity() >= 2 * mb.settings().ringBytes()) {
                         throw new MessageTooLargeException("the message does not fit in " + b.capacity() + " bytes");
                     }
-                    b = grow(b, b.capacity() * 2);
+                    b = grow(carrier, b, b.capacity() * 2);
                 }
             }
         } catch (MessageTooLargeException e) {
@@ -295,6 +322,22 @@ final class Channel implements WriteCombining.Held {
     }
 
     private final int maxPayload;
+
+    /** The serializer of the last message's class: a stream sends one class, and Pekko's lookup is a map probe per message. */
+    private volatile SerializerFor lastSerializer = new SerializerFor(null, null);
+
+    private record SerializerFor(Class<?> type, Serializer serializer) {
+    }
+
+    private Serializer serializerFor(Object message) {
+        SerializerFor last = lastSerializer;
+        if (last.type() == message.getClass()) {
+            return last.serializer();
+        }
+        Serializer s = mb.serialization().findSerializerFor(message);
+        lastSerializer = new SerializerFor(message.getClass(), s);
+        return s;
+    }
 
     int maxPayload() {
         return maxPayload;
@@ -408,7 +451,11 @@ final class Channel implements WriteCombining.Held {
      * overwrites the header's last byte). Caller holds writeLock.
      */
     private SendResult writeFrame(MemorySegment frame, StreamKey key) {
-        if (key == null || !key.continues(lastWritten)) {
+        if (key == null) {
+            return counted(framed.tryWrite(frame, 0, (int) frame.byteSize()), null);
+        }
+        if (!key.continues(lastWritten)) {
+            WireFormat.deliverHeader(frame, key.recipient(), key.sender(), key.serializerId(), key.manifest());
             return counted(framed.tryWrite(frame, 0, (int) frame.byteSize()), key);
         }
         long at = key.headerEnd() - 1;

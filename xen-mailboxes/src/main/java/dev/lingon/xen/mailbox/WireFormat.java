@@ -1,5 +1,7 @@
 package dev.lingon.xen.mailbox;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -12,6 +14,8 @@ import java.nio.charset.StandardCharsets;
  * the domain. Stateless.
  */
 final class WireFormat {
+    private static final ValueLayout.OfInt LE_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
     private WireFormat() {
     }
 
@@ -58,6 +62,24 @@ final class WireFormat {
         b.put(senderEncoded);
         b.putInt(serializerId);
         b.put(manifestEncoded);
+    }
+
+    /** Bytes {@link #deliverHeader} writes. */
+    static int deliverHeaderLength(byte[] recipientEncoded, byte[] senderEncoded, byte[] manifestEncoded) {
+        return 1 + recipientEncoded.length + senderEncoded.length + 4 + manifestEncoded.length;
+    }
+
+    /** {@link #deliverHeader} at the start of a frame whose payload already follows the header's room. */
+    static void deliverHeader(MemorySegment frame, byte[] recipientEncoded, byte[] senderEncoded, int serializerId, byte[] manifestEncoded) {
+        long at = 0;
+        frame.set(ValueLayout.JAVA_BYTE, at++, WireFrame.DELIVER);
+        MemorySegment.copy(recipientEncoded, 0, frame, ValueLayout.JAVA_BYTE, at, recipientEncoded.length);
+        at += recipientEncoded.length;
+        MemorySegment.copy(senderEncoded, 0, frame, ValueLayout.JAVA_BYTE, at, senderEncoded.length);
+        at += senderEncoded.length;
+        frame.set(LE_INT, at, serializerId);
+        at += 4;
+        MemorySegment.copy(manifestEncoded, 0, frame, ValueLayout.JAVA_BYTE, at, manifestEncoded.length);
     }
 
     static void watch(ByteBuffer b, byte kind, String watchee, String watcher) {

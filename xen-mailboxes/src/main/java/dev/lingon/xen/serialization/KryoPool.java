@@ -59,7 +59,8 @@ final class KryoPool {
         return idle;
     }
 
+    /** The calling thread's first slot: a 32-bit modulo (thread ids are positive), not a 64-bit division, twice per message. */
     private static int start(int n) {
-        return (int) Long.remainderUnsigned(Thread.currentThread().threadId(), n);
+        return Math.floorMod((int) Thread.currentThread().threadId(), n);
     }
 }

@@ -36,6 +36,8 @@ public final class WriteCombining {
 
     private Held[] held = new Held[4];
     private int count;
+    /** The carrier's buffer for building frames before they are written (see {@link #frameBuffer()}). */
+    private java.nio.ByteBuffer frameBuffer;
 
     /**
      * A thread that combines writes: it owns one scope and calls {@link #publishAll()} at the end of
@@ -70,6 +72,19 @@ public final class WriteCombining {
             held = Arrays.copyOf(held, count * 2);
         }
         held[count++] = writer;
+    }
+
+    /**
+     * A buffer this carrier thread's writers build frames in, or null before the first one is set.
+     * It lives here because the scope is per thread and found without a thread-local lookup; one
+     * writer uses it at a time (a frame is built and written before the next is started).
+     */
+    public java.nio.ByteBuffer frameBuffer() {
+        return frameBuffer;
+    }
+
+    public void frameBuffer(java.nio.ByteBuffer buffer) {
+        this.frameBuffer = buffer;
     }
 
     /** How many writers hold frames now. */
