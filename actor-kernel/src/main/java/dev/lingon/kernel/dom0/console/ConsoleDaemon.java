@@ -102,6 +102,15 @@ public final class ConsoleDaemon implements AutoCloseable {
             }
             return new Served(Map.copyOf(consoles), order, ports);
         }
+
+        boolean anyUnserved() {
+            for (DomainConsole dc : inOrder) {
+                if (dc.unserved()) {
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 
     private ConsoleDaemon(XenDomain dom0, int vcpu, int logLines, ThreadFactory threads) {
@@ -319,7 +328,10 @@ public final class ConsoleDaemon implements AutoCloseable {
         log.debug("console daemon waiting on dom0 vCPU {}", vcpu);
         while (!closed) {
             Served s = served;
-            Wake w = sched.poll(vcpu, s.ports(), Sched.NO_DEADLINE);
+            // A console not served yet is read before waiting: its bind left its port pending, but a
+            // pass over a stale view may have cleared that bit already, when the port number was
+            // reused from a console detached a moment before, and then no event would come.
+            Wake w = s.anyUnserved() ? Wake.EVENT : sched.poll(vcpu, s.ports(), Sched.NO_DEADLINE);
             if (w == Wake.SHUTDOWN) {
                 log.warn("dom0 is shutting down: the console daemon stops");
                 return;
