@@ -65,12 +65,9 @@ final class Channel implements WriteCombining.Held {
     /**
      * What makes DELIVER frames a stream: the encoded recipient, sender and manifest (compared by
      * identity, since each is encoded once and reused) and the serializer. Null for control frames.
-     * {@code headerEnd} is where the payload starts in the frame.
-     */
-    /**
-     * What makes a DELIVER continue a stream, and where its payload starts. The frame is built with
-     * {@code headerEnd} bytes left free before the payload; the header is written into them only when
-     * the frame goes as DELIVER (see {@link #writeFrame}), so a stream of AGAIN frames never builds it.
+     * {@code headerEnd} is where the payload starts in the frame: a frame is built with that many bytes
+     * left free before the payload, and the header is written into them only when the frame goes as
+     * DELIVER (see {@link #writeFrame}), so a stream of AGAIN frames never builds it.
      */
     private record StreamKey(byte[] recipient, byte[] sender, int serializerId, byte[] manifest, int headerEnd) {
         StreamKey(byte[] recipient, byte[] sender, int serializerId, byte[] manifest) {
@@ -448,7 +445,8 @@ final class Channel implements WriteCombining.Held {
     /**
      * Writes one whole frame into the ring without publishing it, or nothing: as AGAIN when it
      * continues the stream last written (the payload behind a one-byte header, which briefly
-     * overwrites the header's last byte). Caller holds writeLock.
+     * overwrites the last byte of the header's room), else as DELIVER with its header written into
+     * that room first. Caller holds writeLock.
      */
     private SendResult writeFrame(MemorySegment frame, StreamKey key) {
         if (key == null) {

@@ -499,12 +499,7 @@ public final class Vchan implements AutoCloseable {
     }
 
     int fastDataReady(int request) {
-        int r = ready();
-        if (r >= request) {
-            return r;
-        }
-        prodCache = read.prod();
-        r = ready();
+        int r = pollDataReady(request);
         if (r >= request) {
             return r;
         }
@@ -541,12 +536,7 @@ public final class Vchan implements AutoCloseable {
     }
 
     int fastBufferSpace(int request) {
-        int s = space();
-        if (s >= request) {
-            return s;
-        }
-        consCache = write.cons();
-        s = space();
+        int s = pollBufferSpace(request);
         if (s >= request) {
             return s;
         }
