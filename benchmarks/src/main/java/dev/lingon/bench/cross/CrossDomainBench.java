@@ -13,8 +13,9 @@ import java.util.function.Supplier;
 /**
  * Cross-domain messaging, measured beside its two baselines in one run: the same two actors in one
  * domain (local tells) and in two actor systems joined by Pekko Artery TCP on loopback with the same
- * Kryo serializer. Reports one-way throughput for 64 B and 1 KiB payloads (median of the runs) and
- * ping-pong round-trip latency (p50, p99).
+ * Kryo serializer. Reports one-way throughput for 64 B and 1 KiB payloads (median of the runs; every
+ * variant is live for the whole run and the runs are interleaved, so each has a baseline run beside it
+ * and "x in-domain" is the median of those paired ratios) and ping-pong round-trip latency (p50, p99).
  *
  * <pre>java -cp benchmarks/target/benchmarks.jar dev.lingon.bench.cross.CrossDomainBench [--quick] [--runs N] [--messages N] [--rounds N]</pre>
  * or {@code benchmarks/run-cross}.
@@ -77,46 +78,88 @@ public final class CrossDomainBench {
             variants.add(v);
         }
         List<String> rows = new ArrayList<>();
-        rows.add(String.format(Locale.ROOT, "%-14s %-8s %16s %12s %12s %12s %12s", "variant", "payload", "throughput", "MB/s", "rtt p50 us", "rtt p99 us", "rtt mean us"));
-        for (Supplier<Variant> make : variants) {
-            try (Variant v = make.get()) {
-                for (int size : sizes) {
-                    // Every variant gets the same warm-up: its sender and receiver code compiled (in both
-                    // domains, processes or actor systems) before anything is measured.
-                    // The JIT needs longer than one flood to settle (later runs were up to 2x faster than
-                    // the first with a 1M-message warm-up), so warm-up lasts a fixed time as well.
+        int baseline = chosen.stream().map(String::trim).toList().indexOf("in-domain");
+        rows.add(String.format(Locale.ROOT, "%-14s %-8s %16s %12s %12s %12s %12s %12s", "variant", "payload", "throughput", "MB/s",
+                "x in-domain", "rtt p50 us", "rtt p99 us", "rtt mean us"));
+        List<Variant> live = new ArrayList<>();
+        try {
+            for (Supplier<Variant> make : variants) {
+                live.add(make.get());
+            }
+            int n = live.size();
+            for (int size : sizes) {
+                // Every variant gets the same warm-up: its sender and receiver code compiled (in both
+                // domains, processes or actor systems) before anything is measured.
+                // The JIT needs longer than one flood to settle (later runs were up to 2x faster than
+                // the first with a 1M-message warm-up), so warm-up lasts a fixed time as well.
+                for (Variant v : live) {
                     long warmEnd = System.nanoTime() + (long) (warmupSeconds * 1e9);
                     do {
                         flood(v, warmup, size, window);
                     } while (System.nanoTime() < warmEnd);
-                    double[] rates = new double[runs];
-                    for (int r = 0; r < runs; r++) {
+                }
+                // Runs are interleaved: run r of every variant, then run r+1, the order rotating, so a
+                // drift of the machine over the minutes of a run (this VM's rates move up to 2x between
+                // invocations) falls on all variants alike, and each run of a variant has a baseline run
+                // beside it: the "x in-domain" column is the median of those paired ratios.
+                double[][] rates = new double[n][runs];
+                for (int r = 0; r < runs; r++) {
+                    for (int k = 0; k < n; k++) {
+                        int i = (r + k) % n;
+                        Variant v = live.get(i);
                         var before = v.kernelMetrics();
                         long ns = flood(v, messages, size, window);
-                        rates[r] = messages / (ns / 1e9);
+                        rates[i][r] = messages / (ns / 1e9);
                         if (kernelMetrics) {
-                            System.err.println("  run " + r + ": " + Math.round(rates[r]) + " msg/s; " + Variant.describeDelta(before, v.kernelMetrics()));
+                            System.err.println("  " + v.name + " " + size + " B run " + r + ": " + Math.round(rates[i][r]) + " msg/s; "
+                                    + Variant.describeDelta(before, v.kernelMetrics()));
                         }
                     }
-                    Arrays.sort(rates);
-                    double median = rates[runs / 2];
-                    System.err.printf(Locale.ROOT, "[%s %d B] throughput runs %s%n", v.name, size, Arrays.toString(Arrays.stream(rates).mapToLong(Math::round).toArray()));
+                }
+                for (int i = 0; i < n; i++) {
+                    Variant v = live.get(i);
+                    System.err.printf(Locale.ROOT, "[%s %d B] throughput runs %s%n", v.name, size,
+                            Arrays.toString(Arrays.stream(rates[i]).mapToLong(Math::round).toArray()));
+                    double median = median(rates[i]);
+                    String paired = "";
+                    if (baseline >= 0) {
+                        double[] ratios = new double[runs];
+                        for (int r = 0; r < runs; r++) {
+                            ratios[r] = rates[i][r] / rates[baseline][r];
+                        }
+                        paired = String.format(Locale.ROOT, "%.2f", median(ratios));
+                    }
                     String lat = "";
                     if (size == 64) {
+                        // Right after a flood of the same variant, as when each variant was measured on
+                        // its own: a kernel's vCPUs spin while messages come fast and block after a long
+                        // quiet spell (LING's rule), and the interleaved runs left this variant quiet
+                        // while the others ran.
+                        flood(v, warmup, size, window);
                         pingPong(v, Math.max(1000, rounds / 5));
                         long[] rtt = pingPong(v, rounds);
                         Arrays.sort(rtt);
                         double mean = Arrays.stream(rtt).average().orElse(0) / 1000.0;
                         lat = String.format(Locale.ROOT, " %12.1f %12.1f %12.1f", rtt[rtt.length / 2] / 1000.0, rtt[(int) (rtt.length * 0.99)] / 1000.0, mean);
                     }
-                    rows.add(String.format(Locale.ROOT, "%-14s %-8s %12.0f msg/s %12.1f%s", v.name, size + " B", median, median * size / 1e6, lat));
+                    rows.add(String.format(Locale.ROOT, "%-14s %-8s %12.0f msg/s %12.1f %12s%s", v.name, size + " B", median, median * size / 1e6, paired, lat));
                 }
+            }
+        } finally {
+            for (Variant v : live) {
+                v.close();
             }
         }
         System.out.println();
-        System.out.println("Cross-domain messaging (median of " + runs + " runs of " + messages + " messages, window " + window
-                + "; ping-pong: " + rounds + " round trips, one-way latency is about half the RTT)");
+        System.out.println("Cross-domain messaging (median of " + runs + " interleaved runs of " + messages + " messages, window " + window
+                + "; x in-domain: median of the runs' paired ratios; ping-pong: " + rounds + " round trips, one-way latency is about half the RTT)");
         rows.forEach(System.out::println);
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
     }
 
     static long flood(Variant v, long total, int size, int window) {
