@@ -51,9 +51,10 @@ public final class CrossDomainBench {
                 case "--warmup-seconds" -> warmupSeconds = Double.parseDouble(args[++i]);
                 case "--kernel-metrics" -> kernelMetrics = true;
                 case "--variants" -> chosen = List.of(args[++i].split(","));
+                case "--spin-nanos" -> System.setProperty(dev.lingon.scheduler.api.KernelConfig.SPIN_NANOS_PROPERTY, Long.toString(Long.parseLong(args[++i])));
                 case "--sizes" -> sizes = Arrays.stream(args[++i].split(",")).mapToInt(x -> Integer.parseInt(x.trim())).toArray();
                 case "-h", "--help" -> {
-                    System.out.println("options: --quick | --runs N (5) | --messages N per run (300000) | --rounds N ping-pongs (30000) | --window N in flight (2000) | --warmup N messages per warm-up flood (1000000) | --warmup-seconds S: repeat warm-up floods until S seconds have passed, per size (10) | --kernel-metrics: print each run's vCPU busy share, slices, blocks and events | --variants in-domain,xen-mailboxes,artery (also: xen-process, artery-2jvm) | --sizes 64,1024: payload bytes of the throughput floods");
+                    System.out.println("options: --quick | --runs N (5) | --messages N per run (300000) | --rounds N ping-pongs (30000) | --window N in flight (2000) | --warmup N messages per warm-up flood (1000000) | --warmup-seconds S: repeat warm-up floods until S seconds have passed, per size (10) | --kernel-metrics: print each run's vCPU busy share, slices, blocks and events | --variants in-domain,xen-mailboxes,artery (also: xen-process, artery-2jvm) | --sizes 64,1024: payload bytes of the throughput floods | --spin-nanos N: how long an idle vCPU spins before it blocks, in every kernel including the process domains' (default 200000; 0 measures woken ping-pong)");
                     return;
                 }
                 default -> {

@@ -174,7 +174,7 @@ abstract class Variant implements AutoCloseable {
         };
         // No spare processes: a spare warms up right after a launch, on the cores being measured.
         Dom0 dom0 = Dom0.startWithProcessDomains(dev.lingon.kernel.dom0.Toolstack.defaultCoreDumpDir(),
-                dev.lingon.kernel.process.DomainProcessCommand.Settings.ofThisJvm(java.util.Optional.empty(), List.of()));
+                dev.lingon.kernel.process.DomainProcessCommand.Settings.ofThisJvm(java.util.Optional.empty(), spinOption()));
         v.after.add(dom0);
         Hypervisor hv = dom0.hypervisor();
         Config config = ConfigFactory.parseString(XenMailboxesSetup.requiredConfig() + BenchMsg.KRYO_CONFIG + "\n" + QUIET);
@@ -191,6 +191,12 @@ abstract class Variant implements AutoCloseable {
         v.driver = drv.join();
         v.receiver = XenMailboxes.get(sa).<BenchMsg>lookup(receiverDomid, "receiver").orThrow();
         return v;
+    }
+
+    /** The kernels' spin budget of this JVM ({@code --spin-nanos}), handed to the domain processes too. */
+    private static List<String> spinOption() {
+        String spin = System.getProperty(KernelConfig.SPIN_NANOS_PROPERTY);
+        return spin == null ? List.of() : List.of("-D" + KernelConfig.SPIN_NANOS_PROPERTY + "=" + spin);
     }
 
     /** As {@link #artery()}, with the receiver's actor system in a JVM of its own ({@link ArteryReceiverMain}). */

@@ -18,6 +18,8 @@ public record KernelConfig(int vcpus, int throughput, long spinNanos, boolean bl
 
     public static final int DEFAULT_THROUGHPUT = 5;
     public static final long DEFAULT_SPIN_NANOS = 200_000;
+    /** The system property that overrides {@link #DEFAULT_SPIN_NANOS}. */
+    public static final String SPIN_NANOS_PROPERTY = "lingon.kernel.spinNanos";
 
     public KernelConfig {
         if (vcpus < 1) {
@@ -36,7 +38,7 @@ public record KernelConfig(int vcpus, int throughput, long spinNanos, boolean bl
      * property {@code lingon.kernel.spinNanos} says otherwise.
      */
     public static KernelConfig vcpus(int n) {
-        return new KernelConfig(n, DEFAULT_THROUGHPUT, Long.getLong("lingon.kernel.spinNanos", DEFAULT_SPIN_NANOS), true);
+        return new KernelConfig(n, DEFAULT_THROUGHPUT, Long.getLong(SPIN_NANOS_PROPERTY, DEFAULT_SPIN_NANOS), true);
     }
 
     public KernelConfig withThroughput(int t) {
