@@ -444,9 +444,10 @@ final class Channel implements WriteCombining.Held {
 
     /**
      * Writes one whole frame into the ring without publishing it, or nothing: as AGAIN when it
-     * continues the stream last written (the payload behind a one-byte header, which briefly
-     * overwrites the last byte of the header's room), else as DELIVER with its header written into
-     * that room first. Caller holds writeLock.
+     * continues the stream last written (the payload behind a one-byte header, in the last byte of the
+     * header's room), else as DELIVER with its header written into that room first. The room holds
+     * nothing anyone reads until this writes it, so an AGAIN byte left there by a refused write is
+     * simply overwritten by the next decision. Caller holds writeLock.
      */
     private SendResult writeFrame(MemorySegment frame, StreamKey key) {
         if (key == null) {
@@ -457,11 +458,8 @@ final class Channel implements WriteCombining.Held {
             return counted(framed.tryWrite(frame, 0, (int) frame.byteSize()), key);
         }
         long at = key.headerEnd() - 1;
-        byte saved = frame.get(ValueLayout.JAVA_BYTE, at);
         frame.set(ValueLayout.JAVA_BYTE, at, WireFrame.AGAIN);
-        SendResult r = framed.tryWrite(frame, at, (int) (frame.byteSize() - at));
-        frame.set(ValueLayout.JAVA_BYTE, at, saved);
-        return counted(r, key);
+        return counted(framed.tryWrite(frame, at, (int) (frame.byteSize() - at)), key);
     }
 
     private SendResult counted(SendResult r, StreamKey key) {
