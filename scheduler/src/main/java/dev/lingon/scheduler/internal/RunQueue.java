@@ -8,7 +8,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
 /**
  * A vCPU's run queue: a bounded multi-producer, multi-consumer FIFO on an array (Vyukov's
  * sequence-numbered ring), with an unbounded overflow queue for bursts beyond its capacity. No
- * allocation per task while it fits, and an O(1) length for the kernel's wake and steal decisions.
+ * allocation per task while it fits, and a constant-time answer to the steal decision's question
+ * (two or more waiting?) even when the overflow holds thousands.
  *
  * <p>Order: while the overflow holds anything, new tasks join the overflow too, and the array is
  * served first; so tasks from one producer come out in the order they went in. Thread-safe.
@@ -105,6 +106,26 @@ final class RunQueue extends RunQueuePositions {
     int size() {
         long n = (long) ENQUEUE_POS.getVolatile(this) - (long) DEQUEUE_POS.getVolatile(this);
         return (int) Math.max(0, n) + (overflowing ? overflow.size() : 0);
+    }
+
+    /**
+     * Whether two or more tasks wait (approximately, as {@link #size}), in constant time. Idle vCPUs
+     * ask this of every other queue on each spin to decide whether to steal; {@code size()} would walk
+     * the whole overflow, and spawning 100,000 actors put that many start-up tasks there.
+     */
+    boolean hasMoreThanOne() {
+        long n = (long) ENQUEUE_POS.getVolatile(this) - (long) DEQUEUE_POS.getVolatile(this);
+        if (n >= 2) {
+            return true;
+        }
+        if (!overflowing) {
+            return false;
+        }
+        int counted = (int) Math.max(0, n);
+        for (java.util.Iterator<Runnable> it = overflow.iterator(); counted < 2 && it.hasNext(); it.next()) {
+            counted++;
+        }
+        return counted >= 2;
     }
 
     boolean isEmpty() {

@@ -259,7 +259,7 @@ public final class VcpuKernel implements DomainKernel {
         // itself, and taking it would only move a message exchange to another core.
         for (int i = 1; i < vcpus.length; i++) {
             VcpuThread victim = vcpus[(v.id + i) % vcpus.length];
-            if (victim.queue.size() < 2 && !victim.idle) {
+            if (!victim.queue.hasMoreThanOne() && !victim.idle) {
                 continue;
             }
             t = victim.queue.poll();
@@ -277,7 +277,7 @@ public final class VcpuKernel implements DomainKernel {
             return true;
         }
         for (VcpuThread u : vcpus) {
-            if (u != v && (u.queue.size() >= 2 || (u.idle && !u.queue.isEmpty()))) {
+            if (u != v && (u.queue.hasMoreThanOne() || (u.idle && !u.queue.isEmpty()))) {
                 return true;
             }
         }
