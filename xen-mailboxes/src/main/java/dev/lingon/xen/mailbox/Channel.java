@@ -389,7 +389,8 @@ final class Channel implements WriteCombining.Held {
         }
         if (framed != null && pending.isEmpty()) {
             WriteCombining slice = message == null ? null : WriteCombining.current();
-            SendResult r = writeFrame(MemorySegment.ofBuffer(frame), key);
+            // Frames are built from position 0 of a heap buffer (see scratch); its array goes to the ring as is.
+            SendResult r = writeFrame(frame.array(), frame.limit(), key);
             switch (r) {
                 case SendResult.Sent s -> {
                     if (slice == null || framed.unpublishedBytes() >= combineLimit()) {
@@ -449,17 +450,17 @@ final class Channel implements WriteCombining.Held {
      * nothing anyone reads until this writes it, so an AGAIN byte left there by a refused write is
      * simply overwritten by the next decision. Caller holds writeLock.
      */
-    private SendResult writeFrame(MemorySegment frame, StreamKey key) {
+    private SendResult writeFrame(byte[] frame, int length, StreamKey key) {
         if (key == null) {
-            return counted(framed.tryWrite(frame, 0, (int) frame.byteSize()), null);
+            return counted(framed.tryWrite(frame, 0, length), null);
         }
         if (!key.continues(lastWritten)) {
             WireFormat.deliverHeader(frame, key.recipient(), key.sender(), key.serializerId(), key.manifest());
-            return counted(framed.tryWrite(frame, 0, (int) frame.byteSize()), key);
+            return counted(framed.tryWrite(frame, 0, length), key);
         }
-        long at = key.headerEnd() - 1;
-        frame.set(ValueLayout.JAVA_BYTE, at, WireFrame.AGAIN);
-        return counted(framed.tryWrite(frame, at, (int) (frame.byteSize() - at)), key);
+        int at = key.headerEnd() - 1;
+        frame[at] = WireFrame.AGAIN;
+        return counted(framed.tryWrite(frame, at, length - at), key);
     }
 
     private SendResult counted(SendResult r, StreamKey key) {
@@ -476,7 +477,7 @@ final class Channel implements WriteCombining.Held {
     private void flushLocked() {
         while (framed != null && !pending.isEmpty() && state == State.OPEN) {
             Pending p = pending.peekFirst();
-            SendResult r = writeFrame(MemorySegment.ofArray(p.frame()), p.key());
+            SendResult r = writeFrame(p.frame(), p.frame().length, p.key());
             if (r instanceof SendResult.Sent) {
                 pending.pollFirst();
             } else if (r instanceof SendResult.TooLarge t) {

@@ -70,17 +70,20 @@ final class WireFormat {
     }
 
     /** {@link #deliverHeader} at the start of a frame whose payload already follows the header's room. */
-    static void deliverHeader(MemorySegment frame, byte[] recipientEncoded, byte[] senderEncoded, int serializerId, byte[] manifestEncoded) {
-        long at = 0;
-        frame.set(ValueLayout.JAVA_BYTE, at++, WireFrame.DELIVER);
-        MemorySegment.copy(recipientEncoded, 0, frame, ValueLayout.JAVA_BYTE, at, recipientEncoded.length);
+    static void deliverHeader(byte[] frame, byte[] recipientEncoded, byte[] senderEncoded, int serializerId, byte[] manifestEncoded) {
+        int at = 0;
+        frame[at++] = WireFrame.DELIVER;
+        System.arraycopy(recipientEncoded, 0, frame, at, recipientEncoded.length);
         at += recipientEncoded.length;
-        MemorySegment.copy(senderEncoded, 0, frame, ValueLayout.JAVA_BYTE, at, senderEncoded.length);
+        System.arraycopy(senderEncoded, 0, frame, at, senderEncoded.length);
         at += senderEncoded.length;
-        frame.set(LE_INT, at, serializerId);
+        ARRAY_LE_INT.set(frame, at, serializerId);
         at += 4;
-        MemorySegment.copy(manifestEncoded, 0, frame, ValueLayout.JAVA_BYTE, at, manifestEncoded.length);
+        System.arraycopy(manifestEncoded, 0, frame, at, manifestEncoded.length);
     }
+
+    private static final java.lang.invoke.VarHandle ARRAY_LE_INT =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(int[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
 
     static void watch(ByteBuffer b, byte kind, String watchee, String watcher) {
         b.put(kind);

@@ -21,6 +21,11 @@ final class KryoContext {
     final BoundedInput input = new BoundedInput();
     final BoundedByteBufferInput bufferInput = new BoundedByteBufferInput();
     final TargetOutput target = new TargetOutput();
+    final ArrayTargetOutput arrayTarget = new ArrayTargetOutput();
+    /** Kept by one vCPU thread for itself ({@link KryoPool}); never returns to the shared slots. */
+    boolean carrierLocal;
+    /** A carrier-local context that its thread is using now. */
+    boolean lent;
     private final int bufferSize;
     private final int maxMessageSize;
 
@@ -45,6 +50,7 @@ final class KryoContext {
         input.setBuffer(NO_BYTES);
         bufferInput.setBuffer(NO_BUFFER);
         target.release();
+        arrayTarget.release();
         if (output.getBuffer().length > 16 * bufferSize) {
             output.setBuffer(new byte[bufferSize], maxMessageSize);
         }

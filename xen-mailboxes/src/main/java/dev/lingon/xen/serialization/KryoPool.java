@@ -1,5 +1,7 @@
 package dev.lingon.xen.serialization;
 
+import dev.lingon.xen.vchan.WriteCombining;
+
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Supplier;
 
@@ -24,6 +26,30 @@ final class KryoPool {
     }
 
     KryoContext acquire() {
+        // On a vCPU thread, its own context: no compare-and-set. A locked instruction waits for the
+        // thread's earlier stores to drain, and a mailbox sender's earlier stores are ring writes
+        // that miss in cache (the reader's core holds those lines), so each CAS here stalled for them.
+        WriteCombining carrier = WriteCombining.current();
+        if (carrier != null) {
+            if (carrier.local(this) instanceof KryoContext own) {
+                if (!own.lent) { // lent: a serializer nested in another serialization on this thread
+                    own.lent = true;
+                    return own;
+                }
+            } else {
+                KryoContext own = take();
+                if (carrier.keepLocal(this, own)) {
+                    own.carrierLocal = true;
+                    own.lent = true;
+                    return own;
+                }
+                return own;
+            }
+        }
+        return take();
+    }
+
+    private KryoContext take() {
         int n = slots.length();
         int start = start(n);
         for (int i = 0; i < n; i++) {
@@ -38,6 +64,10 @@ final class KryoPool {
 
     void release(KryoContext context) {
         context.clear();
+        if (context.carrierLocal) {
+            context.lent = false;
+            return;
+        }
         int n = slots.length();
         int start = start(n);
         for (int i = 0; i < n; i++) {

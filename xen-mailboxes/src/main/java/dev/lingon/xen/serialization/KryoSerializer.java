@@ -224,8 +224,18 @@ public final class KryoSerializer extends JSerializer implements ByteBufferSeria
         }
         int start = target.position();
         KryoContext context = pool.acquire();
-        TargetOutput output = context.target;
         try {
+            if (target.hasArray()) {
+                // Straight into the backing array: Kryo's array output, not a put per byte.
+                ArrayTargetOutput output = context.arrayTarget;
+                int base = target.arrayOffset();
+                output.target(target.array(), base + start, base + target.limit());
+                context.kryo.writeClassAndObject(output, message);
+                int end = output.position() - base;
+                target.position(end);
+                return end - start;
+            }
+            TargetOutput output = context.target;
             output.target(target);
             context.kryo.writeClassAndObject(output, message);
             int end = output.position();

@@ -5,6 +5,7 @@ import com.esotericsoftware.kryo.KryoException;
 import com.esotericsoftware.kryo.Serializer;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
+import com.esotericsoftware.kryo.serializers.DefaultSerializers;
 
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -35,6 +36,15 @@ final class RecordSerializer<T> extends Serializer<T> {
     private final MethodHandle constructor;
     private final Serializer<?>[] fixed;
     private final boolean[] isFinal;
+    /** Per component, a getter typed {@code (Object)long} or {@code (Object)int}, or null: see {@link #write}. */
+    private final MethodHandle[] primitiveGetters;
+    /** Per component, once its serializer is known: {@link #LONG} or {@link #INT} when that is Kryo's default one, else {@link #BOXED}. */
+    private final byte[] primitiveKind;
+
+    private static final byte UNKNOWN = 0;
+    private static final byte BOXED = 1;
+    private static final byte LONG = 2;
+    private static final byte INT = 3;
 
     /**
      * @throws IllegalAccessException if the record's members cannot be reached (a record in a named module
@@ -54,6 +64,8 @@ final class RecordSerializer<T> extends Serializer<T> {
         constructorIndex = new int[n];
         fixed = new Serializer<?>[n];
         isFinal = new boolean[n];
+        primitiveGetters = new MethodHandle[n];
+        primitiveKind = new byte[n];
         for (int i = 0; i < n; i++) {
             RecordComponent component = byName[i];
             names[i] = component.getName();
@@ -61,6 +73,10 @@ final class RecordSerializer<T> extends Serializer<T> {
             getters[i] = lookup.unreflect(component.getAccessor()).asType(GETTER);
             constructorIndex[i] = Arrays.asList(declared).indexOf(component);
             isFinal[i] = !types[i].isPrimitive() && kryo.isFinal(types[i]);
+            if (types[i] == long.class || types[i] == int.class) {
+                primitiveGetters[i] = lookup.unreflect(component.getAccessor())
+                        .asType(MethodType.methodType(types[i], Object.class));
+            }
         }
         Class<?>[] parameters = Arrays.stream(declared).map(RecordComponent::getType).toArray(Class<?>[]::new);
         constructor = lookup.findConstructor(type, MethodType.methodType(void.class, parameters))
@@ -72,6 +88,17 @@ final class RecordSerializer<T> extends Serializer<T> {
     public void write(Kryo kryo, Output output, T record) {
         for (int i = 0; i < getters.length; i++) {
             try {
+                // A long or int under Kryo's own serializer is written as that serializer writes it,
+                // without boxing it first (a Long per message on the mailbox hot path).
+                byte kind = primitiveKind[i] == UNKNOWN ? primitiveKind(kryo, i) : primitiveKind[i];
+                if (kind == LONG) {
+                    output.writeVarLong((long) primitiveGetters[i].invokeExact((Object) record), false);
+                    continue;
+                }
+                if (kind == INT) {
+                    output.writeInt((int) primitiveGetters[i].invokeExact((Object) record), false);
+                    continue;
+                }
                 Object value = (Object) getters[i].invokeExact((Object) record);
                 if (types[i].isPrimitive()) {
                     ((Serializer) serializer(kryo, i)).write(kryo, output, value);
@@ -112,6 +139,20 @@ final class RecordSerializer<T> extends Serializer<T> {
             e.addTrace(type.getName());
             throw e;
         }
+    }
+
+    private byte primitiveKind(Kryo kryo, int i) {
+        byte kind = BOXED;
+        if (primitiveGetters[i] != null) {
+            Class<?> s = serializer(kryo, i).getClass();
+            if (s == DefaultSerializers.LongSerializer.class) {
+                kind = LONG;
+            } else if (s == DefaultSerializers.IntSerializer.class) {
+                kind = INT;
+            }
+        }
+        primitiveKind[i] = kind;
+        return kind;
     }
 
     @SuppressWarnings("rawtypes")

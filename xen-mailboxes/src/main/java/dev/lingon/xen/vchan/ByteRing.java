@@ -87,6 +87,20 @@ final class ByteRing {
         }
     }
 
+    /** {@link #put(int, MemorySegment, long, int)} from a heap array, without wrapping it in a segment first. */
+    void put(int at, byte[] src, int srcOffset, int len) {
+        int chunkMask = (1 << chunkShift) - 1;
+        int idx = at & (size - 1);
+        while (len > 0) {
+            int inChunk = idx & chunkMask;
+            int n = Math.min(len, chunkMask + 1 - inChunk);
+            MemorySegment.copy(src, srcOffset, chunks[idx >>> chunkShift], ValueLayout.JAVA_BYTE, inChunk, n);
+            srcOffset += n;
+            len -= n;
+            idx = (idx + n) & (size - 1);
+        }
+    }
+
     private MemorySegment chunkAt(int idx) {
         return chunks[(idx & (size - 1)) >>> chunkShift];
     }

@@ -1,6 +1,7 @@
 package dev.lingon.xen.vchan;
 
 import java.lang.foreign.MemorySegment;
+import java.util.Objects;
 
 /**
  * Length-prefixed messages on a {@link Vchan}. Each frame is a 4-byte little-endian payload length
@@ -86,6 +87,29 @@ public final class FramedVchan implements AutoCloseable {
      * since. For write combining (see {@link WriteCombining}).
      */
     public SendResult tryWrite(MemorySegment payload, long offset, int length) {
+        SendResult refused = refusal(length);
+        if (refused != null) {
+            return refused;
+        }
+        int at = vchan.localProd();
+        vchan.writeRing().put(at + HEADER_BYTES, payload, offset, length);
+        return wrote(at, length);
+    }
+
+    /** {@link #tryWrite(MemorySegment, long, int)} from a heap array (a sender's frame buffer). */
+    public SendResult tryWrite(byte[] payload, int offset, int length) {
+        Objects.checkFromIndexSize(offset, length, payload.length);
+        SendResult refused = refusal(length);
+        if (refused != null) {
+            return refused;
+        }
+        int at = vchan.localProd();
+        vchan.writeRing().put(at + HEADER_BYTES, payload, offset, length);
+        return wrote(at, length);
+    }
+
+    /** Why a frame of {@code length} bytes cannot be written now, or null if it fits. */
+    private SendResult refusal(int length) {
         if (length < 0) {
             throw new IllegalArgumentException("frame length must not be negative, got " + length);
         }
@@ -100,10 +124,13 @@ public final class FramedVchan implements AutoCloseable {
         if (free < need) {
             return new SendResult.RingFull(need, free);
         }
-        ByteRing ring = vchan.writeRing();
-        int at = vchan.localProd();
-        ring.putIntLE(at, length);
-        ring.put(at + HEADER_BYTES, payload, offset, length);
+        return null;
+    }
+
+    /** Completes a frame whose payload is in the ring at {@code at + HEADER_BYTES}: its length header, then the index. */
+    private SendResult wrote(int at, int length) {
+        int need = HEADER_BYTES + length;
+        vchan.writeRing().putIntLE(at, length);
         vchan.advanceLocalProd(need);
         written += need;
         totalWritten += need;

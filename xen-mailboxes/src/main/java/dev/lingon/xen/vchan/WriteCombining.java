@@ -87,6 +87,29 @@ public final class WriteCombining {
         this.frameBuffer = buffer;
     }
 
+    /** The owner of the carrier-local slot (see {@link #local}), or null while it is free. */
+    private Object localOwner;
+    private Object localValue;
+
+    /**
+     * What {@code owner} keeps on this carrier thread, or null if it keeps nothing here. One slot: a
+     * vCPU thread serves one domain, so one serializer, which keeps its Kryo context here and takes it
+     * without the compare-and-set a shared pool needs (see {@code KryoPool}).
+     */
+    public Object local(Object owner) {
+        return localOwner == owner ? localValue : null;
+    }
+
+    /** Makes {@code value} {@code owner}'s carrier-local object; false (and nothing kept) if the slot is taken. */
+    public boolean keepLocal(Object owner, Object value) {
+        if (localOwner != null) {
+            return false;
+        }
+        localOwner = owner;
+        localValue = value;
+        return true;
+    }
+
     /** How many writers hold frames now. */
     public int holding() {
         return count;

@@ -41,7 +41,12 @@ class KryoRecordSerializerTest {
     record Mixed(long big, boolean flag, char c, Colour colour, Object anything, String text, double ratio, Deep deep) {
     }
 
-    static final List<Class<?>> RECORDS = List.of(Order.class, Holder.class, Square.class, Deep.class, Validated.class, Mixed.class);
+    /** Ints and longs are written without boxing when Kryo's own serializers own them: the bytes must not change. */
+    record Counters(int small, long big, int negative, long zero, Integer boxed) {
+    }
+
+    static final List<Class<?>> RECORDS = List.of(Order.class, Holder.class, Square.class, Deep.class, Validated.class, Mixed.class,
+            Counters.class);
 
     static Kryo kryo(boolean lingonRecords) {
         StableClassResolver resolver = new StableClassResolver();
@@ -70,7 +75,9 @@ class KryoRecordSerializerTest {
                 new Order(new UUID(3, 4), "item", 2, Instant.ofEpochSecond(7, 9), Duration.ofMinutes(3), Optional.empty(),
                         List.of("x"), Map.of("k", 2), EnumSet.noneOf(Colour.class), null),
                 new Holder(new Square(1.25)), new Holder(null), Deep.nested(5), new Validated("v", 3),
-                new Mixed(Long.MIN_VALUE, true, 'ж', Colour.BLUE, List.of(1, "two"), null, -0.5, Deep.nested(2)));
+                new Mixed(Long.MIN_VALUE, true, 'ж', Colour.BLUE, List.of(1, "two"), null, -0.5, Deep.nested(2)),
+                new Counters(Integer.MAX_VALUE, Long.MAX_VALUE, Integer.MIN_VALUE, 0L, -1),
+                new Counters(127, 128, -64, Long.MIN_VALUE, null));
     }
 
     @Test
@@ -83,6 +90,34 @@ class KryoRecordSerializerTest {
             assertEquals(sample, read(lingon, ours));
             assertEquals(sample, read(reference, ours));
         }
+    }
+
+    /** Writes longs as fixed eight bytes, unlike Kryo's default varint. */
+    static final class FixedLongSerializer extends com.esotericsoftware.kryo.Serializer<Long> {
+        @Override
+        public void write(Kryo kryo, Output output, Long value) {
+            output.writeLong(value);
+        }
+
+        @Override
+        public Long read(Kryo kryo, Input input, Class<? extends Long> type) {
+            return input.readLong();
+        }
+    }
+
+    @Test
+    void aLongOrIntUnderAnotherSerializerIsWrittenByThatSerializer() {
+        Kryo lingon = kryo(true);
+        Kryo reference = kryo(false);
+        for (Kryo k : List.of(lingon, reference)) {
+            k.register(long.class, new FixedLongSerializer());
+        }
+        // Records registered before the long serializer changed: the component serializer is looked up on first use.
+        Counters sample = new Counters(1, 1, -1, 0, 5);
+        byte[] ours = write(lingon, sample);
+        assertArrayEquals(write(reference, sample), ours);
+        assertEquals(sample, read(lingon, ours));
+        assertTrue(ours.length >= 2 * 8, "both longs take eight bytes each: " + ours.length + " bytes in all");
     }
 
     @Test

@@ -242,33 +242,48 @@ class KryoSerializerTest {
         assertEquals(List.of(1, 2), new ArrayList<>(deque));
     }
 
+    /** A direct buffer, and a heap buffer that is a slice 3 bytes into its array (Kryo's array output then works on the array). */
+    static List<ByteBuffer> directAndSlicedHeap(int capacity) {
+        return List.of(ByteBuffer.allocateDirect(capacity), ByteBuffer.wrap(new byte[capacity + 7]).slice(3, capacity));
+    }
+
     @Test
     void encodeIntoAPositionedBufferWritesOnlyUpToItsLimit() {
         byte[] bytes = kryo.toBinary(order());
-        ByteBuffer buffer = ByteBuffer.allocateDirect(bytes.length + 16);
-        for (int i = 0; i < buffer.capacity(); i++) {
-            buffer.put(i, (byte) 0x5A);
+        for (ByteBuffer buffer : directAndSlicedHeap(bytes.length + 16)) {
+            for (int i = 0; i < buffer.capacity(); i++) {
+                buffer.put(i, (byte) 0x5A);
+            }
+            buffer.position(5).limit(5 + bytes.length);
+            assertEquals(bytes.length, kryo.encode(order(), buffer));
+            assertEquals(5 + bytes.length, buffer.position());
+            ByteBuffer whole = buffer.duplicate().clear();
+            assertEquals((byte) 0x5A, whole.get(4), "nothing written before the position");
+            assertEquals((byte) 0x5A, whole.get(5 + bytes.length), "nothing written past the limit");
+            byte[] written = new byte[bytes.length];
+            whole.get(5, written);
+            assertArrayEquals(bytes, written, "the same bytes as toBinary, direct or heap");
+            buffer.position(5);
+            assertEquals(order(), kryo.fromBinary(buffer, ""));
         }
-        buffer.position(5).limit(5 + bytes.length);
-        assertEquals(bytes.length, kryo.encode(order(), buffer));
-        assertEquals(5 + bytes.length, buffer.position());
-        ByteBuffer whole = buffer.duplicate().clear();
-        assertEquals((byte) 0x5A, whole.get(4), "nothing written before the position");
-        assertEquals((byte) 0x5A, whole.get(5 + bytes.length), "nothing written past the limit");
-        buffer.position(5);
-        assertEquals(order(), kryo.fromBinary(buffer, ""));
     }
 
     @Test
     void aMessageThatDoesNotFitIsAValueAndConsumesNothing() {
         byte[] bytes = kryo.toBinary(order());
-        ByteBuffer buffer = ByteBuffer.allocateDirect(bytes.length);
-        buffer.position(1);
-        assertEquals(KryoSerializer.DOES_NOT_FIT, kryo.encode(order(), buffer));
-        assertEquals(1, buffer.position());
+        for (ByteBuffer buffer : directAndSlicedHeap(bytes.length)) {
+            buffer.position(1);
+            assertEquals(KryoSerializer.DOES_NOT_FIT, kryo.encode(order(), buffer));
+            assertEquals(1, buffer.position());
+            buffer.clear();
+            assertEquals(bytes.length, kryo.encode(order(), buffer), "the same buffer takes it once there is room");
+        }
         assertEquals(KryoSerializer.DOES_NOT_FIT, kryo.encode(order(), ByteBuffer.allocate(0)));
-        buffer.clear();
-        assertEquals(bytes.length, kryo.encode(order(), buffer), "the same buffer takes it once there is room");
+        ByteBuffer array = ByteBuffer.wrap(new byte[bytes.length + 8]);
+        array.limit(bytes.length - 1);
+        assertEquals(KryoSerializer.DOES_NOT_FIT, kryo.encode(order(), array));
+        assertEquals(0, array.array()[bytes.length - 1], "nothing written past the limit into the rest of the array");
+        assertEquals(0, array.array()[bytes.length], "nothing written past the limit into the rest of the array");
     }
 
     @Test

@@ -68,6 +68,24 @@ class FramedVchanTest {
     }
 
     @Test
+    void aFrameWrittenFromARegionOfAnArrayCarriesExactlyThatRegion() {
+        byte[] buffer = b("..header|payload|trailer..");
+        int from = "..header|".length();
+        int length = "payload".length();
+        assertTrue(client.tryWrite(buffer, from, length).isSent());
+        assertTrue(client.tryWrite(buffer, 0, 0).isSent(), "an empty frame is a frame");
+        client.publishWritten();
+        assertEquals(2, server.drain(this::collect, 100));
+        assertEquals(List.of("payload", ""), received);
+        assertThrows(IndexOutOfBoundsException.class, () -> client.tryWrite(buffer, buffer.length - 2, 3),
+                "a region past the array's end is misuse, not a short frame");
+        assertThrows(IndexOutOfBoundsException.class, () -> client.tryWrite(buffer, -1, 2));
+        assertEquals(0, client.unpublishedBytes(), "a refused region writes nothing");
+        byte[] huge = new byte[client.maxPayload() + 1];
+        assertInstanceOf(SendResult.TooLarge.class, client.tryWrite(huge, 0, huge.length));
+    }
+
+    @Test
     void aPublishedFrameAlsoPublishesTheWrittenFramesBeforeIt() {
         byte[] first = b("first");
         byte[] second = b("second");
