@@ -2,6 +2,8 @@ package dev.lingon.xen.serialization;
 
 import dev.lingon.xen.vchan.WriteCombining;
 
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Supplier;
 
@@ -16,6 +18,11 @@ import java.util.function.Supplier;
 final class KryoPool {
     private final AtomicReferenceArray<KryoContext> slots;
     private final Supplier<KryoContext> factory;
+    /**
+     * The tokens of the contexts carrier threads keep (one per vCPU thread that has serialized through
+     * this pool): the carriers hold them weakly, so they live as long as this pool, and no longer.
+     */
+    private final List<Object> keptByCarriers = new CopyOnWriteArrayList<>();
 
     KryoPool(int size, Supplier<KryoContext> factory) {
         if (size < 1) {
@@ -38,10 +45,11 @@ final class KryoPool {
                 }
             } else {
                 KryoContext own = take();
-                if (carrier.keepLocal(this, own)) {
+                Object token = carrier.keepLocal(this, own);
+                if (token != null) {
+                    keptByCarriers.add(token);
                     own.carrierLocal = true;
                     own.lent = true;
-                    return own;
                 }
                 return own;
             }

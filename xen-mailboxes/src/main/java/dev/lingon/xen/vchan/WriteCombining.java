@@ -87,9 +87,17 @@ public final class WriteCombining {
         this.frameBuffer = buffer;
     }
 
-    /** The owner of the carrier-local slot (see {@link #local}), or null while it is free. */
-    private Object localOwner;
-    private Object localValue;
+    /** What one owner keeps on this carrier (see {@link #local}). */
+    private record Local(Object owner, Object value) {
+    }
+
+    /**
+     * The carrier-local slot, held weakly: the owner keeps the {@link Local} reachable (the token
+     * {@link #keepLocal} returns), so what it keeps here lives exactly as long as the owner wants it,
+     * and a thread that outlives its owner (a kernel whose actor system was terminated and replaced)
+     * does not keep that owner's objects, or the system behind them, alive.
+     */
+    private java.lang.ref.WeakReference<Local> local;
 
     /**
      * What {@code owner} keeps on this carrier thread, or null if it keeps nothing here. One slot: a
@@ -97,17 +105,26 @@ public final class WriteCombining {
      * without the compare-and-set a shared pool needs (see {@code KryoPool}).
      */
     public Object local(Object owner) {
-        return localOwner == owner ? localValue : null;
+        java.lang.ref.WeakReference<Local> r = local;
+        Local l = r == null ? null : r.get();
+        return l != null && l.owner() == owner ? l.value() : null;
     }
 
-    /** Makes {@code value} {@code owner}'s carrier-local object; false (and nothing kept) if the slot is taken. */
-    public boolean keepLocal(Object owner, Object value) {
-        if (localOwner != null) {
-            return false;
+    /**
+     * Makes {@code value} {@code owner}'s carrier-local object, if the slot is free (never used, or its
+     * last owner let go of its token).
+     *
+     * @return the token the owner must keep reachable for as long as the value should stay here, or
+     *         null (and nothing kept) if the slot is taken
+     */
+    public Object keepLocal(Object owner, Object value) {
+        java.lang.ref.WeakReference<Local> r = local;
+        if (r != null && r.get() != null) {
+            return null;
         }
-        localOwner = owner;
-        localValue = value;
-        return true;
+        Local l = new Local(owner, value);
+        local = new java.lang.ref.WeakReference<>(l);
+        return l;
     }
 
     /** How many writers hold frames now. */

@@ -91,14 +91,41 @@ class KryoPoolTest {
     @Test
     void aCarrierWhoseSlotIsTakenUsesTheSharedSlots() throws Exception {
         onCarrier(scope -> {
-            assertTrue(scope.keepLocal("someone else", "theirs"));
+            Object token = scope.keepLocal("someone else", "theirs");
+            assertNotNull(token);
             KryoContext c = pool.acquire();
             pool.release(c);
             assertEquals(1, pool.idle(), "given back to the shared slots");
             assertSame(c, pool.acquire());
             assertEquals("theirs", scope.local("someone else"), "the other owner's object is untouched");
             assertNull(scope.local(pool));
+            assertNotNull(token); // the other owner still holds its token
         });
+    }
+
+    @Test
+    void aCarrierKeepsNothingAliveOnceItsOwnerLetsGo() throws Exception {
+        onCarrier(scope -> {
+            Object owner = new Object();
+            java.lang.ref.WeakReference<Object> value = new java.lang.ref.WeakReference<>(keep(scope, owner));
+            // The owner drops its token (as a pool does when its actor system is gone): the carrier lets go too.
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> {
+                System.gc();
+                return value.get() == null;
+            });
+            assertNull(scope.local(owner));
+            Object token = scope.keepLocal(pool, "next");
+            assertNotNull(token, "the slot is free for the next owner");
+            assertEquals("next", scope.local(pool));
+        });
+    }
+
+    /** Keeps a fresh object for {@code owner} and drops the token at once. */
+    private static Object keep(WriteCombining scope, Object owner) {
+        Object value = new Object();
+        assertNotNull(scope.keepLocal(owner, value));
+        assertSame(value, scope.local(owner));
+        return value;
     }
 
     @Test
