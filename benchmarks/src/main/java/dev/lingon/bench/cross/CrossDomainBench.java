@@ -1,5 +1,7 @@
 package dev.lingon.bench.cross;
 
+import dev.lingon.bench.CoreToCore;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -79,6 +81,7 @@ public final class CrossDomainBench {
             variants.add(v);
         }
         List<String> rows = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
         int baseline = chosen.stream().map(String::trim).toList().indexOf("in-domain");
         rows.add(String.format(Locale.ROOT, "%-14s %-8s %16s %12s %12s %12s %12s %12s", "variant", "payload", "throughput", "MB/s",
                 "x in-domain", "rtt p50 us", "rtt p99 us", "rtt mean us"));
@@ -104,7 +107,11 @@ public final class CrossDomainBench {
                 // invocations) falls on all variants alike, and each run of a variant has a baseline run
                 // beside it: the "x in-domain" column is the median of those paired ratios.
                 double[][] rates = new double[n][runs];
+                double[] coreRtt = new double[runs];
                 for (int r = 0; r < runs; r++) {
+                    // The machine's state before this round of runs (see CoreToCore): the host moves
+                    // this VM's vCPUs, and every variant here moves data between cores.
+                    coreRtt[r] = CoreToCore.roundTripNanos(30);
                     for (int k = 0; k < n; k++) {
                         int i = (r + k) % n;
                         Variant v = live.get(i);
@@ -112,7 +119,8 @@ public final class CrossDomainBench {
                         long ns = flood(v, messages, size, window);
                         rates[i][r] = messages / (ns / 1e9);
                         if (kernelMetrics) {
-                            System.err.println("  " + v.name + " " + size + " B run " + r + ": " + Math.round(rates[i][r]) + " msg/s; "
+                            System.err.println("  " + v.name + " " + size + " B run " + r + ": " + Math.round(rates[i][r]) + " msg/s"
+                                    + " (core-to-core round trip " + Math.round(coreRtt[r]) + " ns); "
                                     + Variant.describeDelta(before, v.kernelMetrics()));
                         }
                     }
@@ -125,10 +133,16 @@ public final class CrossDomainBench {
                     String paired = "";
                     if (baseline >= 0) {
                         double[] ratios = new double[runs];
+                        StringBuilder perRun = new StringBuilder();
                         for (int r = 0; r < runs; r++) {
                             ratios[r] = rates[i][r] / rates[baseline][r];
+                            perRun.append(String.format(Locale.ROOT, "%s%.2f (%d ns)", r == 0 ? "" : ", ", ratios[r], Math.round(coreRtt[r])));
                         }
                         paired = String.format(Locale.ROOT, "%.2f", median(ratios));
+                        if (i != baseline) {
+                            notes.add(String.format(Locale.ROOT, "%-14s %-8s x in-domain per run (core-to-core round trip before it): %s",
+                                    v.name, size + " B", perRun));
+                        }
                     }
                     String lat = "";
                     if (size == 64) {
@@ -155,6 +169,12 @@ public final class CrossDomainBench {
         System.out.println("Cross-domain messaging (median of " + runs + " interleaved runs of " + messages + " messages, window " + window
                 + "; x in-domain: median of the runs' paired ratios; ping-pong: " + rounds + " round trips, one-way latency is about half the RTT)");
         rows.forEach(System.out::println);
+        if (!notes.isEmpty()) {
+            System.out.println();
+            System.out.println("The host moves this VM's vCPUs between cores; the round trip of a cache line between the two cores,");
+            System.out.println("measured before each round of runs, shows where they were (tens of ns: close; hundreds: far apart):");
+            notes.forEach(System.out::println);
+        }
     }
 
     private static double median(double[] values) {

@@ -1,0 +1,74 @@
+package dev.lingon.bench;
+
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * How long a cache line takes to go from one core to another and back, right now: two threads
+ * spinning on two counters, each waiting for the other's store. Printed beside the benchmarks'
+ * figures because on this kind of VM it is not a constant: the host moves the guest's vCPUs between
+ * physical cores, and the round trip measured over two minutes on the development VM jumped between
+ * about 33, 77, 109 and 430 ns. Every figure that moves data between cores (a message to an actor on
+ * the other vCPU, a ring read by another domain) moves with it, the more so the more lines a message
+ * touches: in one run-cross invocation, runs after a round trip of about 440 ns were about 30% slower
+ * than runs after one of about 70 ns, in one domain and across domains alike.
+ *
+ * <p>Threads: the probe starts one helper thread per call and ends it before returning.
+ */
+public final class CoreToCore {
+    private CoreToCore() {
+    }
+
+    /**
+     * The median round trip, in nanoseconds, of batches of ping-pongs over about {@code millis}
+     * milliseconds. The operating system decides which cores the two threads get; on a 2-core guest
+     * with nothing else running they get one each.
+     */
+    public static double roundTripNanos(long millis) {
+        AtomicLong ping = new AtomicLong();
+        AtomicLong pong = new AtomicLong();
+        Thread echo = new Thread(() -> {
+            long seen = 0;
+            while (true) {
+                long n;
+                while ((n = ping.get()) == seen) {
+                    Thread.onSpinWait();
+                }
+                if (n < 0) {
+                    return;
+                }
+                seen = n;
+                pong.set(n);
+            }
+        }, "core-to-core-echo");
+        echo.setDaemon(true);
+        echo.start();
+        try {
+            long end = System.nanoTime() + millis * 1_000_000L;
+            long i = 0;
+            double[] batches = new double[4096];
+            int b = 0;
+            while (System.nanoTime() < end && b < batches.length) {
+                long t0 = System.nanoTime();
+                for (int k = 0; k < 256; k++) {
+                    i++;
+                    ping.set(i);
+                    while (pong.get() != i) {
+                        Thread.onSpinWait();
+                    }
+                }
+                batches[b++] = (System.nanoTime() - t0) / 256.0;
+            }
+            double[] measured = Arrays.copyOf(batches, b);
+            Arrays.sort(measured);
+            return measured.length == 0 ? Double.NaN : measured[measured.length / 2];
+        } finally {
+            ping.set(-1);
+            try {
+                echo.join(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
