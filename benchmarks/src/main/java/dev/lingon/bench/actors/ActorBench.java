@@ -1,5 +1,7 @@
 package dev.lingon.bench.actors;
 
+import dev.lingon.bench.CoreToCore;
+
 import com.typesafe.config.Config;
 
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -8,6 +10,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -103,7 +106,12 @@ public final class ActorBench {
         for (ActorSystemFactory factory : factories) {
             samples.put(factory.name(), new double[scenario.metrics().size()][options.runs()]);
         }
+        double[] coreRtt = new double[options.runs()];
         for (int round = 0; round < options.runs(); round++) {
+            // Where the host has put this VM's vCPUs right now, or that a core is taken (microseconds;
+            // see CoreToCore): printed with the paired ratios below, since it moves every figure that
+            // passes messages between cores.
+            coreRtt[round] = CoreToCore.roundTripNanos(30);
             for (ActorSystemFactory factory : rotated(factories, round)) {
                 Run run = runOnce(scenario, factory);
                 progress.printf("[%s] %s run %d/%d: %s%n", label, factory.name(), round + 1,
@@ -114,6 +122,7 @@ public final class ActorBench {
                 }
             }
         }
+        printPairedRatios(label, scenario, factories, samples, coreRtt);
         List<Result> results = new ArrayList<>();
         for (int m = 0; m < scenario.metrics().size(); m++) {
             for (ActorSystemFactory factory : factories) {
@@ -122,6 +131,33 @@ public final class ActorBench {
             }
         }
         return results;
+    }
+
+    /**
+     * Each runtime against the first, round by round: the runs of one round are back to back, so their
+     * ratio is taken on one state of the machine, where the table's ratio of medians mixes states. The
+     * median of these paired ratios is the steadier comparison on a VM whose speed drifts.
+     */
+    private void printPairedRatios(String label, Scenario scenario, List<ActorSystemFactory> factories,
+                                   Map<String, double[][]> samples, double[] coreRtt) {
+        ActorSystemFactory base = factories.getFirst();
+        for (ActorSystemFactory factory : factories.subList(1, factories.size())) {
+            for (int m = 0; m < scenario.metrics().size(); m++) {
+                Metric metric = scenario.metrics().get(m);
+                double[] ours = samples.get(factory.name())[m];
+                double[] theirs = samples.get(base.name())[m];
+                double[] ratios = new double[ours.length];
+                StringBuilder perRound = new StringBuilder();
+                for (int r = 0; r < ours.length; r++) {
+                    ratios[r] = metric.better() == Metric.Better.HIGHER ? ours[r] / theirs[r] : theirs[r] / ours[r];
+                    perRound.append(String.format(Locale.ROOT, "%s%.2f (%d ns)", r == 0 ? "" : ", ", ratios[r], Math.round(coreRtt[r])));
+                }
+                double[] sorted = ratios.clone();
+                Arrays.sort(sorted);
+                progress.printf(Locale.ROOT, "[%s] %s %s vs %s: median of paired ratios %.2fx; per round (core-to-core round trip before it): %s%n",
+                        label, metric.name(), factory.name(), base.name(), sorted[sorted.length / 2], perRound);
+            }
+        }
     }
 
     /**
