@@ -33,9 +33,9 @@ final class KryoPool {
     }
 
     KryoContext acquire() {
-        // On a vCPU thread, its own context: no compare-and-set. A locked instruction waits for the
-        // thread's earlier stores to drain, and a mailbox sender's earlier stores are ring writes
-        // that miss in cache (the reader's core holds those lines), so each CAS here stalled for them.
+        // On a vCPU thread, its own context: no compare-and-set. Besides its own cost, a locked
+        // instruction waits for the thread's earlier stores to drain, and a mailbox sender's earlier
+        // stores include ring writes to lines the reader's core holds.
         WriteCombining carrier = WriteCombining.current();
         if (carrier != null) {
             if (carrier.local(this) instanceof KryoContext own) {
