@@ -10,8 +10,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * physical cores, and the round trip measured over two minutes on the development VM jumped between
  * about 33, 77, 109 and 430 ns. Every figure that moves data between cores (a message to an actor on
  * the other vCPU, a ring read by another domain) moves with it, the more so the more lines a message
- * touches: in one run-cross invocation, runs after a round trip of about 440 ns were about 30% slower
- * than runs after one of about 70 ns, in one domain and across domains alike.
+ * touches: in one run-cross invocation, two of the three rounds after a round trip of about 440 ns
+ * were about 30% slower than the rounds after 65-93 ns, in one domain and across domains alike (the
+ * third was not).
  *
  * <p>A figure in the microseconds means the two probe threads shared one core: another thread held
  * the other one throughout (seen right after a benchmark's warm-ups, with no Java thread runnable:
