@@ -1,7 +1,7 @@
 package dev.lingon.xen.mailbox;
 
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -14,7 +14,7 @@ import java.nio.charset.StandardCharsets;
  * the domain. Stateless.
  */
 final class WireFormat {
-    private static final ValueLayout.OfInt LE_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle ARRAY_LE_INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
     private WireFormat() {
     }
@@ -52,24 +52,17 @@ final class WireFormat {
         putString(b, systemName);
     }
 
-    /**
-     * Writes a DELIVER header from strings already encoded by {@link #encodeString} (u16 length + UTF-8),
-     * so a stream of messages between the same actors encodes each path once; the caller appends the payload.
-     */
-    static void deliverHeader(ByteBuffer b, byte[] recipientEncoded, byte[] senderEncoded, int serializerId, byte[] manifestEncoded) {
-        b.put(WireFrame.DELIVER);
-        b.put(recipientEncoded);
-        b.put(senderEncoded);
-        b.putInt(serializerId);
-        b.put(manifestEncoded);
-    }
-
     /** Bytes {@link #deliverHeader} writes. */
     static int deliverHeaderLength(byte[] recipientEncoded, byte[] senderEncoded, byte[] manifestEncoded) {
         return 1 + recipientEncoded.length + senderEncoded.length + 4 + manifestEncoded.length;
     }
 
-    /** {@link #deliverHeader} at the start of a frame whose payload already follows the header's room. */
+    /**
+     * Writes a DELIVER header at the start of {@code frame}, whose payload already follows the
+     * header's room ({@link #deliverHeaderLength} bytes), from strings already encoded by
+     * {@link #encodeString} (u16 length + UTF-8), so a stream of messages between the same actors
+     * encodes each path once.
+     */
     static void deliverHeader(byte[] frame, byte[] recipientEncoded, byte[] senderEncoded, int serializerId, byte[] manifestEncoded) {
         int at = 0;
         frame[at++] = WireFrame.DELIVER;
@@ -81,9 +74,6 @@ final class WireFormat {
         at += 4;
         System.arraycopy(manifestEncoded, 0, frame, at, manifestEncoded.length);
     }
-
-    private static final java.lang.invoke.VarHandle ARRAY_LE_INT =
-            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(int[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
 
     static void watch(ByteBuffer b, byte kind, String watchee, String watcher) {
         b.put(kind);

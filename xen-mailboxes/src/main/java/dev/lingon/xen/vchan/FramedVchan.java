@@ -91,9 +91,8 @@ public final class FramedVchan implements AutoCloseable {
         if (refused != null) {
             return refused;
         }
-        int at = vchan.localProd();
-        vchan.writeRing().put(at + HEADER_BYTES, payload, offset, length);
-        return wrote(at, length);
+        vchan.writeRing().put(vchan.localProd() + HEADER_BYTES, payload, offset, length);
+        return wrote(length);
     }
 
     /** {@link #tryWrite(MemorySegment, long, int)} from a heap array (a sender's frame buffer). */
@@ -103,9 +102,8 @@ public final class FramedVchan implements AutoCloseable {
         if (refused != null) {
             return refused;
         }
-        int at = vchan.localProd();
-        vchan.writeRing().put(at + HEADER_BYTES, payload, offset, length);
-        return wrote(at, length);
+        vchan.writeRing().put(vchan.localProd() + HEADER_BYTES, payload, offset, length);
+        return wrote(length);
     }
 
     /** Why a frame of {@code length} bytes cannot be written now, or null if it fits. */
@@ -127,10 +125,10 @@ public final class FramedVchan implements AutoCloseable {
         return null;
     }
 
-    /** Completes a frame whose payload is in the ring at {@code at + HEADER_BYTES}: its length header, then the index. */
-    private SendResult wrote(int at, int length) {
+    /** Completes a frame whose payload is in the ring behind the local producer index's header room: the length header, then the index. */
+    private SendResult wrote(int length) {
         int need = HEADER_BYTES + length;
-        vchan.writeRing().putIntLE(at, length);
+        vchan.writeRing().putIntLE(vchan.localProd(), length);
         vchan.advanceLocalProd(need);
         written += need;
         totalWritten += need;
