@@ -20,6 +20,11 @@ final class GuardedArraySerializer<T> extends Serializer<T> {
         this.array = array;
     }
 
+    /** The array serializer this one guards. */
+    Serializer<T> guarded() {
+        return array;
+    }
+
     @Override
     public void write(Kryo kryo, Output output, T object) {
         array.write(kryo, output, object);

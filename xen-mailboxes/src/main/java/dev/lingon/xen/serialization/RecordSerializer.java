@@ -5,7 +5,14 @@ import com.esotericsoftware.kryo.KryoException;
 import com.esotericsoftware.kryo.Serializer;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
+import com.esotericsoftware.kryo.serializers.DefaultArraySerializers;
 import com.esotericsoftware.kryo.serializers.DefaultSerializers;
+
+import dev.lingon.xen.serialization.GeneratedRecordCodecs.Codec;
+import dev.lingon.xen.serialization.GeneratedRecordCodecs.Kind;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -17,14 +24,22 @@ import java.util.Comparator;
 /**
  * Records, in the byte format of Kryo's own {@code RecordSerializer} (components in name order; a
  * primitive by its serializer, a component of a final type as "object or null", any other with its
- * class id first), but through method handles resolved once instead of reflective calls and per-call
- * lookups: the message hot path of the mailboxes. Values are always built through the canonical
+ * class id first): the message hot path of the mailboxes. Values are always built through the canonical
  * constructor, so a record's invariants hold for what is read.
+ *
+ * <p>Two paths. On first use it generates a class for the record ({@link GeneratedRecordCodecs}) that
+ * reads and writes leaves (primitives and {@code byte[]} under Kryo's default serializers) inline and
+ * calls the constructor directly. Where that class cannot be defined (a record whose package this
+ * module cannot reach), it keeps the reflective path: method handles resolved once, values spread from
+ * an {@code Object[]}. The reflective path also reports failures: when the generated code fails, the
+ * input or output is rewound and the reflective path runs over the same bytes, so a truncated frame or
+ * a constructor that refuses its values is reported exactly as before (component and record named).
  *
  * <p>Threads: belongs to one Kryo instance and hence to one thread at a time (the serializers of
  * component types are looked up on first use and kept).
  */
-final class RecordSerializer<T> extends Serializer<T> {
+final class RecordSerializer<T> extends Serializer<T> implements GeneratedRecordCodecs.Components {
+    private static final Logger log = LoggerFactory.getLogger(RecordSerializer.class);
     private static final MethodType GETTER = MethodType.methodType(Object.class, Object.class);
     private static final MethodType CONSTRUCTOR = MethodType.methodType(Object.class, Object[].class);
 
@@ -36,23 +51,32 @@ final class RecordSerializer<T> extends Serializer<T> {
     private final MethodHandle constructor;
     private final Serializer<?>[] fixed;
     private final boolean[] isFinal;
-    /** Per component, a getter typed {@code (Object)long} or {@code (Object)int}, or null: see {@link #write}. */
-    private final MethodHandle[] primitiveGetters;
-    /** Per component, once its serializer is known: {@link #LONG} or {@link #INT} when that is Kryo's default one, else {@link #BOXED}. */
-    private final byte[] primitiveKind;
 
-    private static final byte UNKNOWN = 0;
-    private static final byte BOXED = 1;
-    private static final byte LONG = 2;
-    private static final byte INT = 3;
+    /** Whether to generate a codec on first use (false only in tests of the reflective path). */
+    private final boolean generate;
+    /** The generated codec, or null: not tried yet ({@link #codecTried}) or not available. */
+    private Codec codec;
+    private boolean codecTried;
+    /**
+     * Set when a general component failed (it has said which): the codec's caller rethrows instead of
+     * rereading, so a failure deep in nested records is read again at its own level only.
+     */
+    private boolean componentFailed;
+    /** Reads that took the reflective path, for tests. */
+    int reflectiveReads;
 
     /**
      * @throws IllegalAccessException if the record's members cannot be reached (a record in a named module
      *                                that does not open its package), in which case Kryo's reflective one is used
      */
     RecordSerializer(Kryo kryo, Class<T> type) throws IllegalAccessException, NoSuchMethodException {
+        this(kryo, type, true);
+    }
+
+    RecordSerializer(Kryo kryo, Class<T> type, boolean generate) throws IllegalAccessException, NoSuchMethodException {
         super(false, true);
         this.type = type;
+        this.generate = generate;
         RecordComponent[] declared = type.getRecordComponents();
         RecordComponent[] byName = declared.clone();
         Arrays.sort(byName, Comparator.comparing(RecordComponent::getName));
@@ -64,8 +88,6 @@ final class RecordSerializer<T> extends Serializer<T> {
         constructorIndex = new int[n];
         fixed = new Serializer<?>[n];
         isFinal = new boolean[n];
-        primitiveGetters = new MethodHandle[n];
-        primitiveKind = new byte[n];
         for (int i = 0; i < n; i++) {
             RecordComponent component = byName[i];
             names[i] = component.getName();
@@ -73,10 +95,6 @@ final class RecordSerializer<T> extends Serializer<T> {
             getters[i] = lookup.unreflect(component.getAccessor()).asType(GETTER);
             constructorIndex[i] = Arrays.asList(declared).indexOf(component);
             isFinal[i] = !types[i].isPrimitive() && kryo.isFinal(types[i]);
-            if (types[i] == long.class || types[i] == int.class) {
-                primitiveGetters[i] = lookup.unreflect(component.getAccessor())
-                        .asType(MethodType.methodType(types[i], Object.class));
-            }
         }
         Class<?>[] parameters = Arrays.stream(declared).map(RecordComponent::getType).toArray(Class<?>[]::new);
         constructor = lookup.findConstructor(type, MethodType.methodType(void.class, parameters))
@@ -84,53 +102,74 @@ final class RecordSerializer<T> extends Serializer<T> {
     }
 
     @Override
-    @SuppressWarnings({"unchecked", "rawtypes"})
     public void write(Kryo kryo, Output output, T record) {
-        for (int i = 0; i < getters.length; i++) {
+        Codec c = codecTried ? codec : codec(kryo);
+        if (c != null) {
+            int start = output.position();
+            componentFailed = false;
             try {
-                // A long or int under Kryo's own serializer is written as that serializer writes it,
-                // without boxing it first (a Long per message on the mailbox hot path).
-                byte kind = primitiveKind[i] == UNKNOWN ? primitiveKind(kryo, i) : primitiveKind[i];
-                if (kind == LONG) {
-                    output.writeVarLong((long) primitiveGetters[i].invokeExact((Object) record), false);
-                    continue;
+                c.write(kryo, output, record);
+                return;
+            } catch (Throwable t) {
+                if (componentFailed || output.getOutputStream() != null) {
+                    // A general component failed and said where; or bytes may have left, so there is
+                    // nothing to rewind to.
+                    boolean said = componentFailed;
+                    componentFailed = false;
+                    throw said && t instanceof KryoException k ? k : traced(t);
                 }
-                if (kind == INT) {
-                    output.writeInt((int) primitiveGetters[i].invokeExact((Object) record), false);
-                    continue;
-                }
-                Object value = (Object) getters[i].invokeExact((Object) record);
-                if (types[i].isPrimitive()) {
-                    ((Serializer) serializer(kryo, i)).write(kryo, output, value);
-                } else if (isFinal[i]) {
-                    kryo.writeObjectOrNull(output, value, serializer(kryo, i));
-                } else {
-                    kryo.writeClassAndObject(output, value);
-                }
+                output.setPosition(start); // the reflective path fails again, and says where
+            }
+        }
+        writeReflectively(kryo, output, record);
+    }
+
+    private void writeReflectively(Kryo kryo, Output output, T record) {
+        for (int i = 0; i < getters.length; i++) {
+            Object value;
+            try {
+                value = (Object) getters[i].invokeExact((Object) record);
             } catch (Throwable t) {
                 throw traced(t, i);
             }
+            writeComponent(i, kryo, output, value);
         }
     }
 
     @Override
-    @SuppressWarnings({"unchecked", "rawtypes"})
     public T read(Kryo kryo, Input input, Class<? extends T> readType) {
+        Codec c = codecTried ? codec : codec(kryo);
+        if (c == null) {
+            return readReflectively(kryo, input);
+        }
+        int start = input.position();
+        componentFailed = false;
+        Throwable failure;
+        try {
+            return type.cast(c.read(kryo, input));
+        } catch (Throwable t) {
+            if (componentFailed || input.getInputStream() != null) {
+                // A general component failed and said where (rereading it would reread every level
+                // above it too); or the buffer may have been refilled, so there is nothing to rewind to.
+                boolean said = componentFailed;
+                componentFailed = false;
+                throw said && t instanceof KryoException k ? k : traced(t);
+            }
+            failure = t;
+        }
+        // A leaf or the constructor failed: the reflective path fails again over the same bytes, and
+        // names the component, or the constructor's complaint.
+        input.setPosition(start);
+        T value = readReflectively(kryo, input);
+        log.warn("the generated codec for {} failed where the reflective path read a value; using the value", type.getName(), failure);
+        return value;
+    }
+
+    private T readReflectively(Kryo kryo, Input input) {
+        reflectiveReads++;
         Object[] values = new Object[getters.length];
         for (int i = 0; i < getters.length; i++) {
-            try {
-                Object value;
-                if (types[i].isPrimitive()) {
-                    value = serializer(kryo, i).read(kryo, input, (Class) types[i]);
-                } else if (isFinal[i]) {
-                    value = kryo.readObjectOrNull(input, types[i], serializer(kryo, i));
-                } else {
-                    value = kryo.readClassAndObject(input);
-                }
-                values[constructorIndex[i]] = value;
-            } catch (Throwable t) {
-                throw traced(t, i);
-            }
+            values[constructorIndex[i]] = readComponent(i, kryo, input);
         }
         try {
             return type.cast((Object) constructor.invokeExact(values));
@@ -141,18 +180,108 @@ final class RecordSerializer<T> extends Serializer<T> {
         }
     }
 
-    private byte primitiveKind(Kryo kryo, int i) {
-        byte kind = BOXED;
-        if (primitiveGetters[i] != null) {
-            Class<?> s = serializer(kryo, i).getClass();
-            if (s == DefaultSerializers.LongSerializer.class) {
-                kind = LONG;
-            } else if (s == DefaultSerializers.IntSerializer.class) {
-                kind = INT;
-            }
+    /** Generates the codec on first use, when every component's serializer can be known. */
+    private Codec codec(Kryo kryo) {
+        codecTried = true;
+        if (!generate || !GeneratedRecordCodecs.reachableFrom(type)) {
+            return null;
         }
-        primitiveKind[i] = kind;
-        return kind;
+        try {
+            Kind[] kinds = new Kind[types.length];
+            String[] accessors = new String[types.length];
+            for (int i = 0; i < types.length; i++) {
+                kinds[i] = kind(kryo, i);
+                accessors[i] = names[i];
+            }
+            codec = GeneratedRecordCodecs.create(type, accessors, types, constructorIndex, kinds, this);
+        } catch (Throwable t) {
+            log.debug("no generated codec for {}; it is read and written reflectively", type.getName(), t);
+            codec = null;
+        }
+        return codec;
+    }
+
+    /** How component {@code i} travels in the generated codec: inline when Kryo's default serializer for it is a leaf. */
+    private Kind kind(Kryo kryo, int i) {
+        Class<?> t = types[i];
+        if (t == byte[].class) {
+            Serializer<?> s = serializer(kryo, i);
+            if (s instanceof GuardedArraySerializer<?> g) {
+                s = g.guarded();
+            }
+            return s.getClass() == DefaultArraySerializers.ByteArraySerializer.class && !kryo.getReferences() ? Kind.BYTES : Kind.GENERAL;
+        }
+        if (!t.isPrimitive()) {
+            return Kind.GENERAL;
+        }
+        Class<?> s = serializer(kryo, i).getClass();
+        if (t == long.class && s == DefaultSerializers.LongSerializer.class) {
+            return Kind.LONG;
+        } else if (t == int.class && s == DefaultSerializers.IntSerializer.class) {
+            return Kind.INT;
+        } else if (t == boolean.class && s == DefaultSerializers.BooleanSerializer.class) {
+            return Kind.BOOLEAN;
+        } else if (t == byte.class && s == DefaultSerializers.ByteSerializer.class) {
+            return Kind.BYTE;
+        } else if (t == char.class && s == DefaultSerializers.CharSerializer.class) {
+            return Kind.CHAR;
+        } else if (t == short.class && s == DefaultSerializers.ShortSerializer.class) {
+            return Kind.SHORT;
+        } else if (t == float.class && s == DefaultSerializers.FloatSerializer.class) {
+            return Kind.FLOAT;
+        } else if (t == double.class && s == DefaultSerializers.DoubleSerializer.class) {
+            return Kind.DOUBLE;
+        }
+        return Kind.GENERAL;
+    }
+
+    @Override
+    public String toString() {
+        return "RecordSerializer(" + type.getName() + (codec != null ? ", generated" : codecTried ? ", reflective" : "") + ")";
+    }
+
+    /** Whether this serializer runs generated code (after its first use), for tests. */
+    boolean generated() {
+        return codec != null;
+    }
+
+    @Override
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public Object readComponent(int i, Kryo kryo, Input input) {
+        try {
+            if (types[i].isPrimitive()) {
+                return serializer(kryo, i).read(kryo, input, (Class) types[i]);
+            } else if (isFinal[i]) {
+                return kryo.readObjectOrNull(input, types[i], serializer(kryo, i));
+            }
+            return kryo.readClassAndObject(input);
+        } catch (Throwable t) {
+            componentFailed = true;
+            throw traced(t, i);
+        }
+    }
+
+    @Override
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public void writeComponent(int i, Kryo kryo, Output output, Object value) {
+        try {
+            if (types[i].isPrimitive()) {
+                ((Serializer) serializer(kryo, i)).write(kryo, output, value);
+            } else if (isFinal[i]) {
+                kryo.writeObjectOrNull(output, value, serializer(kryo, i));
+            } else {
+                kryo.writeClassAndObject(output, value);
+            }
+        } catch (Throwable t) {
+            componentFailed = true;
+            throw traced(t, i);
+        }
+    }
+
+    private KryoException traced(Throwable failure) {
+        KryoException e = failure instanceof KryoException k ? k : new KryoException(failure);
+        e.addTrace(type.getName());
+        return e;
     }
 
     @SuppressWarnings("rawtypes")

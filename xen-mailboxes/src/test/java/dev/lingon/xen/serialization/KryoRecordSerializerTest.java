@@ -14,6 +14,8 @@ import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -45,26 +47,53 @@ class KryoRecordSerializerTest {
     record Counters(int small, long big, int negative, long zero, Integer boxed) {
     }
 
+    /** Every leaf the generated code writes inline. */
+    record Primitives(boolean z, byte b, char c, short s, int i, long l, float f, double d) {
+    }
+
+    /** Arrays compare by identity, so this one is checked field by field. */
+    record Blob(long seq, byte[] data) {
+    }
+
+    /** Private: the generated class must be the record's nestmate to call its constructor. */
+    private record Secret(String text, int n) {
+    }
+
+    /** A leaf ("n") read before the nested one ("next"), at every level. */
+    record Chain(long n, Chain next) {
+        static Chain of(int depth) {
+            Chain c = null;
+            for (int i = 0; i < depth; i++) {
+                c = new Chain(i, c);
+            }
+            return c;
+        }
+    }
+
     static final List<Class<?>> RECORDS = List.of(Order.class, Holder.class, Square.class, Deep.class, Validated.class, Mixed.class,
-            Counters.class);
+            Counters.class, Primitives.class, Blob.class, Secret.class, Chain.class);
 
     static Kryo kryo(boolean lingonRecords) {
+        return kryo(lingonRecords, true);
+    }
+
+    static Kryo kryo(boolean lingonRecords, boolean generate) {
         StableClassResolver resolver = new StableClassResolver();
         LingonKryo kryo = new LingonKryo(resolver, 128);
         Builtins.install(kryo, resolver, new ActorRefSerializers(null));
         kryo.register(new Registration(Colour.class, kryo.getDefaultSerializer(Colour.class), 300));
         int id = 301;
         for (Class<?> type : RECORDS) {
-            kryo.register(new Registration(type, lingonRecords ? newRecordSerializer(kryo, type)
+            kryo.register(new Registration(type, lingonRecords ? newRecordSerializer(kryo, type, generate)
                     : new com.esotericsoftware.kryo.serializers.RecordSerializer<>(type), id++));
         }
         return kryo;
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
-    static RecordSerializer<?> newRecordSerializer(Kryo kryo, Class<?> type) {
+    static RecordSerializer<?> newRecordSerializer(Kryo kryo, Class<?> type, boolean generate) {
         try {
-            return new RecordSerializer(kryo, type);
+            return new RecordSerializer(kryo, type, generate);
         } catch (ReflectiveOperationException e) {
             throw new AssertionError(e);
         }
@@ -77,12 +106,16 @@ class KryoRecordSerializerTest {
                 new Holder(new Square(1.25)), new Holder(null), Deep.nested(5), new Validated("v", 3),
                 new Mixed(Long.MIN_VALUE, true, 'ж', Colour.BLUE, List.of(1, "two"), null, -0.5, Deep.nested(2)),
                 new Counters(Integer.MAX_VALUE, Long.MAX_VALUE, Integer.MIN_VALUE, 0L, -1),
-                new Counters(127, 128, -64, Long.MIN_VALUE, null));
+                new Counters(127, 128, -64, Long.MIN_VALUE, null),
+                new Primitives(true, Byte.MIN_VALUE, '\uffff', Short.MIN_VALUE, -1, Long.MAX_VALUE, Float.NaN, -0.0),
+                new Primitives(false, (byte) 7, 'a', (short) 300, 0, 0, Float.MIN_VALUE, Double.MAX_VALUE),
+                new Secret("s", 42), new Secret(null, Integer.MIN_VALUE), Chain.of(3));
     }
 
-    @Test
-    void writesTheSameBytesAsKryosRecordSerializerAndReadsThem() {
-        Kryo lingon = kryo(true);
+    @ParameterizedTest(name = "generated code: {0}")
+    @ValueSource(booleans = {true, false})
+    void writesTheSameBytesAsKryosRecordSerializerAndReadsThem(boolean generate) {
+        Kryo lingon = kryo(true, generate);
         Kryo reference = kryo(false);
         for (Object sample : samples()) {
             byte[] ours = write(lingon, sample);
@@ -90,7 +123,74 @@ class KryoRecordSerializerTest {
             assertEquals(sample, read(lingon, ours));
             assertEquals(sample, read(reference, ours));
         }
+        for (Object sample : samples()) {
+            RecordSerializer<?> s = (RecordSerializer<?>) lingon.getRegistration(sample.getClass()).getSerializer();
+            assertEquals(generate, s.generated(), s + " runs generated code");
+        }
     }
+
+    @ParameterizedTest(name = "generated code: {0}")
+    @ValueSource(booleans = {true, false})
+    void aByteArrayTravelsAsKryosByteArraySerializerWritesIt(boolean generate) {
+        Kryo lingon = kryo(true, generate);
+        Kryo reference = kryo(false);
+        for (Blob sample : List.of(new Blob(1, new byte[] {1, 2, 3}), new Blob(-5, new byte[0]), new Blob(0, null),
+                new Blob(Long.MIN_VALUE, new byte[1024]))) {
+            byte[] ours = write(lingon, sample);
+            assertArrayEquals(write(reference, sample), ours);
+            Blob back = (Blob) read(lingon, ours);
+            assertEquals(sample.seq(), back.seq());
+            assertArrayEquals(sample.data(), back.data());
+        }
+        assertEquals(generate, ((RecordSerializer<?>) lingon.getRegistration(Blob.class).getSerializer()).generated());
+    }
+
+    @Test
+    void aCorruptByteArrayLengthIsRefusedBeforeAnythingIsAllocated() {
+        Kryo lingon = kryo(true, true);
+        byte[] bytes = write(lingon, new Blob(1, new byte[] {1, 2, 3}));
+        // Class id (2 bytes), then "data": length plus one, a positive varint; make it claim a gigabyte.
+        byte[] corrupt = java.util.Arrays.copyOf(bytes, bytes.length + 4);
+        System.arraycopy(new byte[] {(byte) 0x81, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x04}, 0, corrupt, 2, 5);
+        RuntimeException e = assertThrows(RuntimeException.class, () -> read(lingon, corrupt));
+        assertTrue(e.getMessage().contains("claims"), e.getMessage());
+    }
+
+    /**
+     * The generated code fails where a leaf or the constructor fails; the reflective path then rereads
+     * the same bytes, so every truncation reports what it reported before code was generated.
+     */
+    @Test
+    void aTruncatedMessageFailsWithTheSameReportOnBothPaths() {
+        Kryo generated = kryo(true, true);
+        Kryo reflective = kryo(true, false);
+        for (Object sample : samples()) {
+            byte[] whole = write(generated, sample);
+            for (int cut = 1; cut < whole.length; cut++) {
+                byte[] part = java.util.Arrays.copyOf(whole, cut);
+                RuntimeException g = assertThrows(RuntimeException.class, () -> read(generated, part), sample + " cut at " + cut);
+                RuntimeException r = assertThrows(RuntimeException.class, () -> read(reflective, part));
+                assertEquals(r.getClass(), g.getClass(), sample + " cut at " + cut);
+                assertEquals(r.getMessage(), g.getMessage(), sample + " cut at " + cut);
+                generated.reset();
+                reflective.reset();
+            }
+        }
+    }
+
+    @Test
+    void aLeafFailingDeepInNestedRecordsIsReadAgainAtItsOwnLevelOnly() {
+        Kryo lingon = kryo(true, true);
+        byte[] whole = write(lingon, Chain.of(40));
+        // The last two bytes are the innermost "n" (0, one byte) and its "next" (null, one byte).
+        byte[] part = java.util.Arrays.copyOf(whole, whole.length - 2);
+        RecordSerializer<?> chain = (RecordSerializer<?>) lingon.getRegistration(Chain.class).getSerializer();
+        int before = chain.reflectiveReads;
+        RuntimeException e = assertThrows(RuntimeException.class, () -> read(lingon, part));
+        assertEquals(1, chain.reflectiveReads - before, "rereads after " + e.getMessage());
+        assertTrue(e.getMessage().contains("n (" + Chain.class.getName() + ")"), e.getMessage());
+    }
+
 
     /** Writes longs as fixed eight bytes, unlike Kryo's default varint. */
     static final class FixedLongSerializer extends com.esotericsoftware.kryo.Serializer<Long> {
