@@ -52,8 +52,18 @@ final class RecordSerializer<T> extends Serializer<T> implements GeneratedRecord
     private final Serializer<?>[] fixed;
     private final boolean[] isFinal;
 
-    /** Whether to generate a codec on first use (false only in tests of the reflective path). */
+    /**
+     * Uses (reads and writes) on the reflective path before the codec is generated. The first class a
+     * JVM generates costs about 25 ms (the class-file API warming up), each later record about 1-2 ms: a
+     * domain's first messages, which its boot time is measured to, should not pay that, and a record
+     * used a few times only never needs it.
+     */
+    static final int USES_BEFORE_CODEC = 100;
+
+    /** Whether to generate a codec at all (false only in tests of the reflective path). */
     private final boolean generate;
+    /** Uses left on the reflective path before the codec is generated. */
+    private int usesBeforeCodec;
     /** The generated codec, or null: not tried yet ({@link #codecTried}) or not available. */
     private Codec codec;
     private boolean codecTried;
@@ -70,13 +80,14 @@ final class RecordSerializer<T> extends Serializer<T> implements GeneratedRecord
      *                                that does not open its package), in which case Kryo's reflective one is used
      */
     RecordSerializer(Kryo kryo, Class<T> type) throws IllegalAccessException, NoSuchMethodException {
-        this(kryo, type, true);
+        this(kryo, type, true, USES_BEFORE_CODEC);
     }
 
-    RecordSerializer(Kryo kryo, Class<T> type, boolean generate) throws IllegalAccessException, NoSuchMethodException {
+    RecordSerializer(Kryo kryo, Class<T> type, boolean generate, int usesBeforeCodec) throws IllegalAccessException, NoSuchMethodException {
         super(false, true);
         this.type = type;
         this.generate = generate;
+        this.usesBeforeCodec = usesBeforeCodec;
         RecordComponent[] declared = type.getRecordComponents();
         RecordComponent[] byName = declared.clone();
         Arrays.sort(byName, Comparator.comparing(RecordComponent::getName));
@@ -103,7 +114,7 @@ final class RecordSerializer<T> extends Serializer<T> implements GeneratedRecord
 
     @Override
     public void write(Kryo kryo, Output output, T record) {
-        Codec c = codecTried ? codec : codec(kryo);
+        Codec c = codec != null || codecTried ? codec : codec(kryo);
         if (c != null) {
             int start = output.position();
             componentFailed = false;
@@ -138,7 +149,7 @@ final class RecordSerializer<T> extends Serializer<T> implements GeneratedRecord
 
     @Override
     public T read(Kryo kryo, Input input, Class<? extends T> readType) {
-        Codec c = codecTried ? codec : codec(kryo);
+        Codec c = codec != null || codecTried ? codec : codec(kryo);
         if (c == null) {
             return readReflectively(kryo, input);
         }
@@ -180,8 +191,12 @@ final class RecordSerializer<T> extends Serializer<T> implements GeneratedRecord
         }
     }
 
-    /** Generates the codec on first use, when every component's serializer can be known. */
+    /** Counts a use on the reflective path; generates the codec once enough were made (every component's serializer is known by then). */
     private Codec codec(Kryo kryo) {
+        if (usesBeforeCodec > 0) {
+            usesBeforeCodec--;
+            return null;
+        }
         codecTried = true;
         if (!generate || !GeneratedRecordCodecs.reachableFrom(type)) {
             return null;

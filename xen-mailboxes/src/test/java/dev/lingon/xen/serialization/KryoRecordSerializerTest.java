@@ -93,7 +93,7 @@ class KryoRecordSerializerTest {
     @SuppressWarnings({"unchecked", "rawtypes"})
     static RecordSerializer<?> newRecordSerializer(Kryo kryo, Class<?> type, boolean generate) {
         try {
-            return new RecordSerializer(kryo, type, generate);
+            return new RecordSerializer(kryo, type, generate, 0);
         } catch (ReflectiveOperationException e) {
             throw new AssertionError(e);
         }
@@ -176,6 +176,24 @@ class KryoRecordSerializerTest {
                 reflective.reset();
             }
         }
+    }
+
+    @Test
+    void aRecordIsReadReflectivelyUntilItHasBeenUsedEnoughToGenerateItsCode() throws ReflectiveOperationException {
+        Kryo lingon = kryo(true, false);
+        RecordSerializer<Counters> s = new RecordSerializer<>(lingon, Counters.class, true, 3);
+        lingon.register(Counters.class, s, 400);
+        Counters sample = new Counters(1, 2, 3, 4, 5);
+        byte[] bytes = write(lingon, sample); // use 1
+        assertEquals(sample, read(lingon, bytes)); // 2
+        assertEquals(sample, read(lingon, bytes)); // 3
+        assertFalse(s.generated(), s.toString());
+        assertEquals(sample, read(lingon, bytes)); // the fourth use generates it
+        assertTrue(s.generated(), s.toString());
+        assertEquals(2, s.reflectiveReads);
+        assertArrayEquals(bytes, write(lingon, sample));
+        assertEquals(sample, read(lingon, bytes));
+        assertEquals(2, s.reflectiveReads);
     }
 
     @Test
