@@ -1,6 +1,7 @@
 package dev.lingon.xen.mailbox;
 
 import dev.lingon.xen.api.Result;
+import dev.lingon.xen.serialization.KryoSerializer;
 import dev.lingon.xen.vchan.FramedVchan;
 import dev.lingon.xen.vchan.ReceiveResult;
 import dev.lingon.xen.vchan.SendResult;
@@ -647,6 +648,7 @@ final class Channel implements WriteCombining.Held {
     /** A view of the reader's frame buffer, made once per buffer rather than once per frame. */
     private MemorySegment frameSegment;
     private ByteBuffer frameView;
+    private byte[] frameArray;
 
     private void onFrame(MemorySegment payload, int length) {
         if (failure != null) {
@@ -656,6 +658,21 @@ final class Channel implements WriteCombining.Held {
         if (payload != frameSegment) {
             frameSegment = payload;
             frameView = payload.asByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+            frameArray = frameView.hasArray() ? frameView.array() : null;
+        }
+        // A stream's common case, an AGAIN frame read by lingon-kryo, goes straight from the frame's
+        // array to the serializer: no frame record, no buffer view, no serializer lookup per message.
+        if (length > 0 && frameArray != null && streamKnown && streamKryo != null
+                && frameArray[frameView.arrayOffset()] == WireFrame.AGAIN) {
+            Object message;
+            try {
+                message = streamKryo.fromBinary(frameArray, frameView.arrayOffset() + 1, length - 1);
+            } catch (RuntimeException e) {
+                failure = cannotDeserialize(e);
+                return;
+            }
+            delivered(message);
+            return;
         }
         ByteBuffer bb = frameView.clear().limit(length);
         WireFrame frame;
@@ -785,6 +802,8 @@ final class Channel implements WriteCombining.Held {
     private ActorRef streamSender;
     private int streamSerializerId;
     private Serializer streamSerializer;
+    /** {@link #streamSerializer} when it is lingon-kryo, which reads a frame's array directly; else null. */
+    private KryoSerializer streamKryo;
     private String streamManifest;
 
     private void deliver(WireFrame.Deliver d) {
@@ -799,6 +818,7 @@ final class Channel implements WriteCombining.Held {
             }
             streamSerializer = s.get();
             streamSerializerId = id;
+            streamKryo = streamSerializer instanceof KryoSerializer k ? k : null;
         }
         streamRecipient = recipient(d.recipient());
         streamSender = sender(d.sender());
@@ -819,12 +839,20 @@ final class Channel implements WriteCombining.Held {
                     ? bbs.fromBinary(payload, streamManifest)
                     : mb.serialization().deserializeByteBuffer(payload, streamSerializerId, streamManifest);
         } catch (RuntimeException | java.io.NotSerializableException e) {
-            failure = "cannot deserialize a message for " + streamRecipient.path() + " (serializer " + streamSerializerId
-                    + ", manifest '" + streamManifest + "'): " + e;
+            failure = cannotDeserialize(e);
             return;
         }
+        delivered(message);
+    }
+
+    private void delivered(Object message) {
         streamRecipient.tell(message, streamSender);
         RECEIVED.setOpaque(this, received + 1);
+    }
+
+    private String cannotDeserialize(Exception e) {
+        return "cannot deserialize a message for " + streamRecipient.path() + " (serializer " + streamSerializerId
+                + ", manifest '" + streamManifest + "'): " + e;
     }
 
     /** A local actor the peer watched has terminated: tell the peer. */

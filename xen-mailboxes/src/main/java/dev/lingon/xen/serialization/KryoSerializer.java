@@ -188,6 +188,18 @@ public final class KryoSerializer extends JSerializer implements ByteBufferSeria
         return message;
     }
 
+    /**
+     * Reads one message that spans exactly {@code length} bytes of {@code bytes} from {@code offset}: the
+     * mailbox channel's path, which reads a frame in the array it was copied into.
+     *
+     * @throws MalformedMessageException if those bytes are not exactly one message this side can read
+     * @throws IndexOutOfBoundsException if the region is not inside the array
+     */
+    public Object fromBinary(byte[] bytes, int offset, int length) {
+        java.util.Objects.checkFromIndexSize(offset, length, bytes.length);
+        return readArray(bytes, offset, length);
+    }
+
     /** Reads one message spanning exactly {@code length} bytes of {@code bytes} from {@code offset}. */
     private Object readArray(byte[] bytes, int offset, int length) {
         KryoContext context = pool.acquire();

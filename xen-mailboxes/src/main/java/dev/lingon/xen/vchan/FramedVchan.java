@@ -169,8 +169,17 @@ public final class FramedVchan implements AutoCloseable {
      * writer can reuse its space at once; a handler that throws loses only its own frame.
      */
     public ReceiveResult tryReceive(FrameHandler handler) {
-        return receive(handler, true);
+        ReceiveResult r = receive(handler, true);
+        return r == FRAME ? new ReceiveResult.Received(receivedLength) : r;
     }
+
+    /**
+     * What {@link #receive} returns for a frame handed over, its length left in {@link #receivedLength}: a
+     * drain takes hundreds of frames per call, and a result object per frame that the last one is kept
+     * in cannot be optimised away.
+     */
+    private static final ReceiveResult FRAME = new ReceiveResult.Received(-1);
+    private int receivedLength;
 
     private ReceiveResult receive(FrameHandler handler, boolean publish) {
         ByteRing ring = vchan.readRing();
@@ -220,8 +229,9 @@ public final class FramedVchan implements AutoCloseable {
         }
         ring.get(cons + HEADER_BYTES, scratch, 0, length);
         vchan.consumed(need, publish);
+        receivedLength = length;
         handler.onFrame(scratch, length);
-        return new ReceiveResult.Received(length);
+        return FRAME;
     }
 
     /**
@@ -237,11 +247,14 @@ public final class FramedVchan implements AutoCloseable {
             while (n < max) {
                 int before = vchan.localCons();
                 ReceiveResult r = receive(handler, false);
-                last = r;
-                if (!(r instanceof ReceiveResult.Received)) {
+                if (r != FRAME) {
+                    last = r;
                     break;
                 }
                 n++;
+                if (n == max) {
+                    last = new ReceiveResult.Received(receivedLength);
+                }
                 sincePublish += vchan.localCons() - before;
                 if (sincePublish >= quarter) {
                     vchan.publishConsumed();

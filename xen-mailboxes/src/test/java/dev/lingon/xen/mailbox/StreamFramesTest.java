@@ -129,4 +129,31 @@ class StreamFramesTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> a.mailboxes().stats().stream()
                 .anyMatch(s -> s.peerDomid() == b.domid() && s.state().equals("closed") && s.malformedFrames() == 1));
     }
+
+    @Test
+    void anAgainFrameWhoseMessageCannotBeReadClosesOnlyItsChannel() {
+        TwoDomains.Dom a = x.boot("alpha");
+        TwoDomains.Dom b = x.boot("beta");
+        TwoDomains.Dom c = x.boot("gamma");
+        List<String> got = new CopyOnWriteArrayList<>();
+        ActorRef<CrossDomain> sink = MailboxTestSupport.spawn(a, Behaviors.receiveMessage(m -> {
+            got.add(m.toString());
+            return Behaviors.same();
+        }), "sink");
+        a.mailboxes().register("sink", sink).orThrow();
+        ActorRef<CrossDomain> fromB = b.mailboxes().<CrossDomain>lookup(a.domid(), "sink").orThrow();
+        ActorRef<CrossDomain> fromC = c.mailboxes().<CrossDomain>lookup(a.domid(), "sink").orThrow();
+        // A real message first, so the stream's recipient and serializer are known and the next AGAIN
+        // frame takes the reader's direct path; then an AGAIN whose bytes are not a message.
+        fromB.tell(new Numbered(0, 1));
+        await().atMost(Duration.ofSeconds(10)).until(() -> got.size() == 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> XenMailboxesTestAccess.writeRaw(b.mailboxes(), a.domid(),
+                new byte[] {WireFrame.AGAIN, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF}));
+        await().atMost(Duration.ofSeconds(10)).until(() -> a.mailboxes().stats().stream()
+                .anyMatch(s -> s.peerDomid() == b.domid() && s.state().equals("closed") && s.malformedFrames() == 1));
+        fromC.tell(new Numbered(0, 2));
+        await().atMost(Duration.ofSeconds(10)).until(() -> got.size() == 2);
+        assertTrue(a.mailboxes().stats().stream().anyMatch(s -> s.peerDomid() == c.domid() && !s.state().equals("closed")),
+                "gamma's channel stays open: " + a.mailboxes().stats());
+    }
 }

@@ -193,6 +193,21 @@ class KryoSerializerTest {
     }
 
     @ParameterizedTest
+    @MethodSource("values")
+    void readsAMessageFromARegionOfAnArray(Object value) {
+        byte[] bytes = kryo.toBinary(value);
+        byte[] frame = new byte[3 + bytes.length + 4];
+        System.arraycopy(bytes, 0, frame, 3, bytes.length);
+        assertSameValue(value, kryo.fromBinary(frame, 3, bytes.length));
+        assertThrows(MalformedMessageException.class, () -> kryo.fromBinary(frame, 3, bytes.length + 1), "a byte too many is not one message");
+        if (bytes.length > 1) {
+            assertThrows(MalformedMessageException.class, () -> kryo.fromBinary(frame, 3, bytes.length - 1), "a truncated message");
+        }
+        assertThrows(IndexOutOfBoundsException.class, () -> kryo.fromBinary(frame, 3, frame.length));
+        assertThrows(IndexOutOfBoundsException.class, () -> kryo.fromBinary(frame, -1, 2));
+    }
+
+    @ParameterizedTest
     @MethodSource("arrays")
     void roundTripsArrays(Object array) {
         Object read = kryo.fromBinary(kryo.toBinary(array));
