@@ -137,7 +137,11 @@ public final class GeneratedRecordCodecs {
     /** Whether code in {@code type}'s package can link against this module's codec types and Kryo's. */
     static boolean reachableFrom(Class<?> type) {
         Module ours = GeneratedRecordCodecs.class.getModule();
-        if (!type.getModule().canRead(ours) || !ours.isExported(GeneratedRecordCodecs.class.getPackageName(), type.getModule())) {
+        Module kryos = Kryo.class.getModule();
+        Module theirs = type.getModule();
+        if (!theirs.canRead(ours) || !ours.isExported(GeneratedRecordCodecs.class.getPackageName(), theirs)
+                || !theirs.canRead(kryos) || !kryos.isExported(Input.class.getPackageName(), theirs)
+                || !kryos.isExported(Kryo.class.getPackageName(), theirs)) {
             return false;
         }
         ClassLoader loader = type.getClassLoader();

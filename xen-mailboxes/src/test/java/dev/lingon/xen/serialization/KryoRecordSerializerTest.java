@@ -197,6 +197,13 @@ class KryoRecordSerializerTest {
     }
 
     @Test
+    void codeIsGeneratedOnlyWhereTheRecordsModuleCanLinkAgainstKryoAndLingon() {
+        assertTrue(GeneratedRecordCodecs.reachableFrom(Counters.class), "a record on the class path");
+        // java.base is a named module that reads neither Kryo nor Lingon: its types stay reflective.
+        assertFalse(GeneratedRecordCodecs.reachableFrom(String.class));
+    }
+
+    @Test
     void aLeafFailingDeepInNestedRecordsIsReadAgainAtItsOwnLevelOnly() {
         Kryo lingon = kryo(true, true);
         byte[] whole = write(lingon, Chain.of(40));
