@@ -20,7 +20,7 @@ import com.esotericsoftware.kryo.io.Output;
  * <p>Threads: part of a pooled {@link KryoContext}; used by the one thread that holds the context.
  */
 final class ArrayTargetOutput extends Output {
-    private static final byte[] NONE = new byte[0];
+    static final byte[] NONE = new byte[0];
 
     ArrayTargetOutput() {
         super(NONE, 0);

@@ -47,10 +47,20 @@ final class KryoContext {
 
     /** Forgets the caller's buffers and shrinks an output that one large message grew. */
     void clear() {
-        input.setBuffer(NO_BYTES);
-        bufferInput.setBuffer(NO_BUFFER);
-        target.release();
-        arrayTarget.release();
+        // Each reset only where a buffer is held: one message uses one of these, and this runs for
+        // every message on both ends of a mailbox channel.
+        if (input.getBuffer() != NO_BYTES) {
+            input.setBuffer(NO_BYTES);
+        }
+        if (bufferInput.getByteBuffer() != NO_BUFFER) {
+            bufferInput.setBuffer(NO_BUFFER);
+        }
+        if (target.getByteBuffer() != TargetOutput.NONE) {
+            target.release();
+        }
+        if (arrayTarget.getBuffer() != ArrayTargetOutput.NONE) {
+            arrayTarget.release();
+        }
         if (output.getBuffer().length > 16 * bufferSize) {
             output.setBuffer(new byte[bufferSize], maxMessageSize);
         }

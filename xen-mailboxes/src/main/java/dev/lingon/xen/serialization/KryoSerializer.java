@@ -213,12 +213,9 @@ public final class KryoSerializer extends JSerializer implements ByteBufferSeria
             context.recover();
             throw new MalformedMessageException(Failures.read(e, input.position() - offset, length), e);
         } finally {
-            input.setBuffer(NO_BYTES);
-            pool.release(context);
+            pool.release(context); // which lets go of the caller's array
         }
     }
-
-    private static final byte[] NO_BYTES = new byte[0];
 
     /**
      * Writes {@code message} into {@code target} between its position and its limit, straight into the

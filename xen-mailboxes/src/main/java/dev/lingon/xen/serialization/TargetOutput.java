@@ -14,7 +14,7 @@ import java.nio.ByteBuffer;
  * <p>Threads: part of a pooled {@link KryoContext}; used by the one thread that holds the context.
  */
 final class TargetOutput extends ByteBufferOutput {
-    private static final ByteBuffer NONE = ByteBuffer.allocate(0);
+    static final ByteBuffer NONE = ByteBuffer.allocate(0);
 
     TargetOutput() {
         super(NONE, 0);
