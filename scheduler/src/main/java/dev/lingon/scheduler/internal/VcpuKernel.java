@@ -165,13 +165,7 @@ public final class VcpuKernel implements DomainKernel {
                 kickSleepersForever(self);
                 return;
             }
-            boolean hadWork = hot.slot != null || !self.queue.isEmpty();
-            self.queue.offer(task);
-            if (hadWork && anyIdle()) {
-                wakeOneIdle();
-            } else {
-                kickSleepersForever(self);
-            }
+            queueAtTail(self, task);
             return;
         }
         VcpuThread target = firstIdle();
@@ -182,6 +176,31 @@ public final class VcpuKernel implements DomainKernel {
         if (target.idle) {
             wake(target);
         }
+    }
+
+    /** Queues {@code task} behind what {@code self} already has, and makes sure someone will run it. */
+    private void queueAtTail(VcpuThread self, Runnable task) {
+        boolean hadWork = self.hot.slot != null || !self.queue.isEmpty();
+        self.queue.offer(task);
+        if (hadWork && anyIdle()) {
+            wakeOneIdle();
+        } else {
+            kickSleepersForever(self);
+        }
+    }
+
+    /**
+     * On a vCPU of this kernel, the task goes to the tail of that vCPU's queue, never to its next slot
+     * (which would run it before the application actors already waiting); elsewhere, to the
+     * application lane.
+     */
+    @Override
+    public void deferBehindApplications(Runnable task, java.util.concurrent.Executor applicationLane) {
+        if (!closed && Thread.currentThread() instanceof VcpuThread self && self.kernel == this) {
+            queueAtTail(self, task);
+            return;
+        }
+        applicationLane.execute(task);
     }
 
     private boolean anyIdle() {

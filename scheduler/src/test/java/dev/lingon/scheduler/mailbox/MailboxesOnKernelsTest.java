@@ -145,4 +145,66 @@ class MailboxesOnKernelsTest {
         }
     }
 
+    /**
+     * Receive livelock: a ring that never empties must not shut the receiving domain's other actors
+     * out. The channel serves its event ahead of them, but after a batch it continues behind the
+     * actors already waiting: the sink runs after the first batch, and a bystander it wakes with the
+     * flood's first message runs before the flood has all been delivered, not after.
+     */
+    @Test
+    void aPeerThatKeepsTheRingFullCannotShutTheDomainsOtherActorsOut() {
+        try (Hypervisor hv = Hypervisors.inProcess()) {
+            List<Booted> booted = new ArrayList<>();
+            try {
+                java.util.concurrent.atomic.AtomicInteger sunk = new java.util.concurrent.atomic.AtomicInteger();
+                java.util.concurrent.atomic.AtomicLong deliveredWhenBystanderRan = new java.util.concurrent.atomic.AtomicLong(-1);
+                java.util.concurrent.atomic.AtomicReference<ActorRef<Wire>> bystander = new java.util.concurrent.atomic.AtomicReference<>();
+                Booted a = boot(hv, "flooded", Behaviors.setup(ctx -> {
+                    bystander.set(ctx.spawn(Behaviors.receive(Wire.class).onMessage(Wire.Ping.class, p -> {
+                        deliveredWhenBystanderRan.set(XenMailboxes.get(ctx.getSystem()).stats().stream()
+                                .mapToLong(dev.lingon.xen.mailbox.ChannelStats::received).sum());
+                        return Behaviors.same();
+                    }).build(), "bystander"));
+                    return Behaviors.receive(Wire.class).onMessage(Wire.Pong.class, p -> {
+                        sunk.incrementAndGet();
+                        if (p.n() == 0) {
+                            bystander.get().tell(new Wire.Ping(0, null));
+                        }
+                        return Behaviors.same();
+                    }).build();
+                }));
+                booted.add(a);
+                Booted b = boot(hv, "flooder", Behaviors.empty());
+                booted.add(b);
+                XenMailboxes.get(a.system()).register("sink", a.system()).orThrow();
+                ActorRef<Wire> remote = XenMailboxes.get(b.system()).<Wire>lookup(a.domain().domid(), "sink").orThrow();
+                remote.tell(new Wire.Pong(-1));
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> sunk.get() == 1 && bystander.get() != null);
+
+                // Fill the ring while the receiver is paused (a Pong frame is about 13 bytes: 6,000
+                // fit in the default ring), so the flood is all there when it runs again.
+                hv.pause(a.domain().handle());
+                int flood = 6_000;
+                for (int i = 0; i < flood; i++) {
+                    remote.tell(new Wire.Pong(i));
+                }
+                assertEquals(0, XenMailboxes.get(b.system()).stats().getFirst().pending(), "the whole flood is in the ring");
+                hv.unpause(a.domain().handle());
+
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20))
+                        .until(() -> sunk.get() == flood + 1 && deliveredWhenBystanderRan.get() >= 0);
+                long delivered = deliveredWhenBystanderRan.get() - 1;
+                assertTrue(delivered < flood / 4, "the bystander ran after " + delivered + " of the " + flood
+                        + " flooding messages had been delivered; it should not wait for more than a batch or two");
+            } finally {
+                for (Booted x : booted) {
+                    x.system().terminate();
+                }
+                for (Booted x : booted) {
+                    x.system().getWhenTerminated().toCompletableFuture().join();
+                    x.kernel().close();
+                }
+            }
+        }
+    }
 }

@@ -17,4 +17,15 @@ public interface EventBinder {
 
     /** Removes the binding and masks the port. */
     void unbind(int port);
+
+    /**
+     * Runs {@code task} after the application actors already waiting to run: how a device that has
+     * used its batch and still has work continues without shutting the domain's actors out (Linux
+     * NAPI's rule against receive livelock). A kernel that runs recently created work first queues the
+     * task behind the work already waiting instead; the default simply hands it to {@code applicationLane}
+     * (the system's default dispatcher).
+     */
+    default void deferBehindApplications(Runnable task, java.util.concurrent.Executor applicationLane) {
+        applicationLane.execute(task);
+    }
 }

@@ -13,6 +13,13 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * channel's event-channel port to itself, and on every {@link EventPending} reads the receive ring
  * (a batch at a time, yielding to other actors between batches) and flushes writes that waited for
  * ring space. It also watches local actors on the peer's behalf.
+ *
+ * <p>Yielding is Linux NAPI's answer to receive livelock: the event that starts a drain is served on
+ * the kernel lane, ahead of application actors; a drain that used its whole batch and left frames
+ * behind continues from the tail of the application lane, after the actors already waiting there,
+ * among them the ones the batch delivered to ({@link dev.lingon.xen.api.EventBinder#deferBehindApplications}).
+ * Continuing on the kernel lane instead let a peer that keeps the ring full hold a vCPU, so no
+ * application actor of the domain ran until the peer paused.
  */
 final class ChannelActor {
     sealed interface Msg {
@@ -53,14 +60,19 @@ final class ChannelActor {
                     ctx.unwatch(Adapter.toTyped(local));
                 }
             };
-            return running(channel, watcher, ctx.getSelf());
+            java.util.concurrent.Executor applicationLane = ctx.getSystem().dispatchers()
+                    .lookup(org.apache.pekko.actor.typed.DispatcherSelector.defaultDispatcher());
+            org.apache.pekko.actor.typed.ActorRef<Msg> self = ctx.getSelf();
+            Runnable resume = () -> self.tell(Continue.INSTANCE);
+            dev.lingon.xen.api.EventBinder kernel = channel.mb.binder();
+            return running(channel, watcher, () -> kernel.deferBehindApplications(resume, applicationLane));
         });
     }
 
-    private static Behavior<Msg> running(Channel channel, Channel.LocalWatcher watcher, org.apache.pekko.actor.typed.ActorRef<Msg> self) {
+    private static Behavior<Msg> running(Channel channel, Channel.LocalWatcher watcher, Runnable continueLater) {
         return Behaviors.receive(Msg.class)
-                .onMessage(Irq.class, m -> service(channel, watcher, self))
-                .onMessage(Continue.class, m -> service(channel, watcher, self))
+                .onMessage(Irq.class, m -> service(channel, watcher, continueLater))
+                .onMessage(Continue.class, m -> service(channel, watcher, continueLater))
                 .onMessage(Close.class, m -> {
                     channel.close(m.reason());
                     return Behaviors.stopped();
@@ -72,7 +84,7 @@ final class ChannelActor {
                 .build();
     }
 
-    private static Behavior<Msg> service(Channel channel, Channel.LocalWatcher watcher, org.apache.pekko.actor.typed.ActorRef<Msg> self) {
+    private static Behavior<Msg> service(Channel channel, Channel.LocalWatcher watcher, Runnable continueLater) {
         if (channel.state() == Channel.State.CLOSED) {
             return Behaviors.stopped();
         }
@@ -81,7 +93,7 @@ final class ChannelActor {
             return Behaviors.stopped();
         }
         if (more) {
-            self.tell(Continue.INSTANCE);
+            continueLater.run();
         }
         return Behaviors.same();
     }
