@@ -53,6 +53,16 @@ class MailboxesOnKernelsTest {
         return new Booted(d, k, s);
     }
 
+    static void shutDown(List<Booted> booted) {
+        for (Booted x : booted) {
+            x.system().terminate();
+        }
+        for (Booted x : booted) {
+            x.system().getWhenTerminated().toCompletableFuture().join();
+            x.kernel().close();
+        }
+    }
+
     @Test
     void framesAnActorWritesInOneSliceArePublishedTogetherWhenTheSliceEnds() {
         try (Hypervisor hv = Hypervisors.inProcess()) {
@@ -103,13 +113,7 @@ class MailboxesOnKernelsTest {
                 assertEquals(n, publications.get());
             } finally {
                 hv.setFaultInterceptor(null);
-                for (Booted x : booted) {
-                    x.system().terminate();
-                }
-                for (Booted x : booted) {
-                    x.system().getWhenTerminated().toCompletableFuture().join();
-                    x.kernel().close();
-                }
+                shutDown(booted);
             }
         }
     }
@@ -134,13 +138,7 @@ class MailboxesOnKernelsTest {
                 assertTrue(b.kernel().metrics().eventsDelivered() > 0, "replies arrived through the kernel's event delivery");
                 assertTrue(a.kernel().metrics().eventsDelivered() > 0);
             } finally {
-                for (Booted x : booted) {
-                    x.system().terminate();
-                }
-                for (Booted x : booted) {
-                    x.system().getWhenTerminated().toCompletableFuture().join();
-                    x.kernel().close();
-                }
+                shutDown(booted);
             }
         }
     }
@@ -197,13 +195,7 @@ class MailboxesOnKernelsTest {
                 assertTrue(delivered < flood / 4, "the bystander ran after " + delivered + " of the " + flood
                         + " flooding messages had been delivered; it should not wait for more than a batch or two");
             } finally {
-                for (Booted x : booted) {
-                    x.system().terminate();
-                }
-                for (Booted x : booted) {
-                    x.system().getWhenTerminated().toCompletableFuture().join();
-                    x.kernel().close();
-                }
+                shutDown(booted);
             }
         }
     }
