@@ -27,8 +27,8 @@ import java.util.Comparator;
  * class id first): the message hot path of the mailboxes. Values are always built through the canonical
  * constructor, so a record's invariants hold for what is read.
  *
- * <p>Two paths. On first use it generates a class for the record ({@link GeneratedRecordCodecs}) that
- * reads and writes leaves (primitives and {@code byte[]} under Kryo's default serializers) inline and
+ * <p>Two paths. After {@link #USES_BEFORE_CODEC} uses it generates a class for the record
+ * ({@link GeneratedRecordCodecs}) that reads and writes leaves (primitives and {@code byte[]} under Kryo's default serializers) inline and
  * calls the constructor directly. Where that class cannot be defined (a record whose package this
  * module cannot reach), it keeps the reflective path: method handles resolved once, values spread from
  * an {@code Object[]}. The reflective path also reports failures: when the generated code fails, the
@@ -115,24 +115,30 @@ final class RecordSerializer<T> extends Serializer<T> implements GeneratedRecord
     @Override
     public void write(Kryo kryo, Output output, T record) {
         Codec c = codec != null || codecTried ? codec : codec(kryo);
-        if (c != null) {
-            int start = output.position();
-            componentFailed = false;
-            try {
-                c.write(kryo, output, record);
-                return;
-            } catch (Throwable t) {
-                if (componentFailed || output.getOutputStream() != null) {
-                    // A general component failed and said where; or bytes may have left, so there is
-                    // nothing to rewind to.
-                    boolean said = componentFailed;
-                    componentFailed = false;
-                    throw said && t instanceof KryoException k ? k : traced(t);
-                }
-                output.setPosition(start); // the reflective path fails again, and says where
-            }
+        if (c == null) {
+            writeReflectively(kryo, output, record);
+            return;
         }
+        int start = output.position();
+        componentFailed = false;
+        Throwable failure;
+        try {
+            c.write(kryo, output, record);
+            return;
+        } catch (Throwable t) {
+            if (componentFailed || output.getOutputStream() != null) {
+                // A general component failed and said where; or bytes may have left, so there is
+                // nothing to rewind to.
+                boolean said = componentFailed;
+                componentFailed = false;
+                throw said && t instanceof KryoException k ? k : traced(t);
+            }
+            failure = t;
+        }
+        // A leaf failed (the output is full, typically): the reflective path fails again, and says where.
+        output.setPosition(start);
         writeReflectively(kryo, output, record);
+        log.warn("the generated codec for {} failed where the reflective path wrote the record; kept what it wrote", type.getName(), failure);
     }
 
     private void writeReflectively(Kryo kryo, Output output, T record) {

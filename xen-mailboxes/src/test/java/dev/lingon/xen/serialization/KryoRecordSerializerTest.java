@@ -145,6 +145,23 @@ class KryoRecordSerializerTest {
         assertEquals(generate, ((RecordSerializer<?>) lingon.getRegistration(Blob.class).getSerializer()).generated());
     }
 
+    @ParameterizedTest(name = "generated code: {0}")
+    @ValueSource(booleans = {true, false})
+    void aRecordThatDoesNotFitOverflowsTheOutputAsKryoWould(boolean generate) {
+        Kryo lingon = kryo(true, generate);
+        Blob big = new Blob(7, new byte[64]);
+        write(lingon, big); // a first use, which generates the code when asked to
+        Output small = new Output(16, 16);
+        assertThrows(com.esotericsoftware.kryo.io.KryoBufferOverflowException.class, () -> lingon.writeClassAndObject(small, big));
+        lingon.reset();
+        // The same output still takes a record that fits.
+        small.reset();
+        lingon.writeClassAndObject(small, new Blob(1, new byte[2]));
+        Blob back = (Blob) read(lingon, small.toBytes());
+        assertArrayEquals(new byte[2], back.data());
+        assertEquals(generate, ((RecordSerializer<?>) lingon.getRegistration(Blob.class).getSerializer()).generated());
+    }
+
     @Test
     void aCorruptByteArrayLengthIsRefusedBeforeAnythingIsAllocated() {
         Kryo lingon = kryo(true, true);
