@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -195,7 +196,7 @@ public final class VcpuKernel implements DomainKernel {
      * application lane.
      */
     @Override
-    public void deferBehindApplications(Runnable task, java.util.concurrent.Executor applicationLane) {
+    public void deferBehindApplications(Runnable task, Executor applicationLane) {
         if (!closed && Thread.currentThread() instanceof VcpuThread self && self.kernel == this) {
             queueAtTail(self, task);
             return;

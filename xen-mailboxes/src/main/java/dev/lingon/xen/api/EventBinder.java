@@ -2,6 +2,8 @@ package dev.lingon.xen.api;
 
 import org.apache.pekko.actor.typed.ActorRef;
 
+import java.util.concurrent.Executor;
+
 /**
  * What turns a domain's pending event-channel ports into messages: the domain's kernel. A device or
  * mailbox that owns a port binds it to the actor that must run when the port is raised (LING's
@@ -25,7 +27,7 @@ public interface EventBinder {
      * task behind the work already waiting instead; the default simply hands it to {@code applicationLane}
      * (the system's default dispatcher).
      */
-    default void deferBehindApplications(Runnable task, java.util.concurrent.Executor applicationLane) {
+    default void deferBehindApplications(Runnable task, Executor applicationLane) {
         applicationLane.execute(task);
     }
 }

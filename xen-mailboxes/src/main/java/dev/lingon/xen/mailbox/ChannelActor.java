@@ -1,12 +1,17 @@
 package dev.lingon.xen.mailbox;
 
+import dev.lingon.xen.api.EventBinder;
 import dev.lingon.xen.api.EventPending;
 import dev.lingon.xen.api.Result;
 
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.Terminated;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+
+import java.util.concurrent.Executor;
 
 /**
  * The device actor of one mailbox channel, on the kernel lane. It sets the vchan up, binds the
@@ -17,7 +22,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * <p>Yielding is Linux NAPI's answer to receive livelock: the event that starts a drain is served on
  * the kernel lane, ahead of application actors; a drain that used its whole batch and left frames
  * behind continues from the tail of the application lane, after the actors already waiting there,
- * among them the ones the batch delivered to ({@link dev.lingon.xen.api.EventBinder#deferBehindApplications}).
+ * among them the ones the batch delivered to ({@link EventBinder#deferBehindApplications}).
  * Continuing on the kernel lane instead let a peer that keeps the ring full hold a vCPU, so no
  * application actor of the domain ran until the peer paused.
  */
@@ -60,11 +65,10 @@ final class ChannelActor {
                     ctx.unwatch(Adapter.toTyped(local));
                 }
             };
-            java.util.concurrent.Executor applicationLane = ctx.getSystem().dispatchers()
-                    .lookup(org.apache.pekko.actor.typed.DispatcherSelector.defaultDispatcher());
-            org.apache.pekko.actor.typed.ActorRef<Msg> self = ctx.getSelf();
+            Executor applicationLane = ctx.getSystem().dispatchers().lookup(DispatcherSelector.defaultDispatcher());
+            ActorRef<Msg> self = ctx.getSelf();
             Runnable resume = () -> self.tell(Continue.INSTANCE);
-            dev.lingon.xen.api.EventBinder kernel = channel.mb.binder();
+            EventBinder kernel = channel.mb.binder();
             return running(channel, watcher, () -> kernel.deferBehindApplications(resume, applicationLane));
         });
     }

@@ -126,10 +126,11 @@ public final class GeneratedRecordCodecs {
         for (Kind k : kinds) {
             key.append((char) ('A' + k.ordinal()));
         }
-        MethodHandle constructor = CLASSES.get(type).get(key.toString());
+        Map<String, MethodHandle> defined = CLASSES.get(type);
+        MethodHandle constructor = defined.get(key.toString());
         if (constructor == null) {
             constructor = define(type, accessors, types, declared, kinds);
-            CLASSES.get(type).putIfAbsent(key.toString(), constructor);
+            defined.putIfAbsent(key.toString(), constructor);
         }
         return (Codec) constructor.invoke(components);
     }
@@ -214,7 +215,7 @@ public final class GeneratedRecordCodecs {
                 cob.aload(0).getfield(self, "components", CD_COMPONENTS).loadConstant(i).aload(1).aload(2)
                         .invokeinterface(CD_COMPONENTS, "readComponent", MethodTypeDesc.of(CD_Object, CD_int, CD_KRYO, CD_INPUT));
                 if (type.isPrimitive()) {
-                    ClassDesc box = desc(MethodType.methodType(type).wrap().returnType());
+                    ClassDesc box = box(type);
                     cob.checkcast(box).invokevirtual(box, type.getName() + "Value", MethodTypeDesc.of(desc(type)));
                 } else if (type != Object.class) {
                     cob.checkcast(desc(type));
@@ -244,7 +245,7 @@ public final class GeneratedRecordCodecs {
                 cob.aload(0).getfield(self, "components", CD_COMPONENTS).loadConstant(i).aload(1).aload(2)
                         .aload(3).invokevirtual(record, accessor, get);
                 if (type.isPrimitive()) {
-                    ClassDesc box = desc(MethodType.methodType(type).wrap().returnType());
+                    ClassDesc box = box(type);
                     cob.invokestatic(box, "valueOf", MethodTypeDesc.of(box, desc(type)));
                 }
                 cob.invokeinterface(CD_COMPONENTS, "writeComponent", MethodTypeDesc.of(CD_void, CD_int, CD_KRYO, CD_OUTPUT, CD_Object));
@@ -259,6 +260,11 @@ public final class GeneratedRecordCodecs {
             }
         }
         throw new IllegalArgumentException("no component at constructor position " + position);
+    }
+
+    /** The wrapper class of primitive {@code type} ({@code Long} for {@code long}). */
+    private static ClassDesc box(Class<?> type) {
+        return desc(MethodType.methodType(type).wrap().returnType());
     }
 
     private static ClassDesc desc(Class<?> type) {

@@ -126,12 +126,9 @@ final class RecordSerializer<T> extends Serializer<T> implements GeneratedRecord
             c.write(kryo, output, record);
             return;
         } catch (Throwable t) {
-            if (componentFailed || output.getOutputStream() != null) {
-                // A general component failed and said where; or bytes may have left, so there is
-                // nothing to rewind to.
-                boolean said = componentFailed;
-                componentFailed = false;
-                throw said && t instanceof KryoException k ? k : traced(t);
+            KryoException now = notRewound(t, output.getOutputStream() != null); // bytes may have left
+            if (now != null) {
+                throw now;
             }
             failure = t;
         }
@@ -139,6 +136,20 @@ final class RecordSerializer<T> extends Serializer<T> implements GeneratedRecord
         output.setPosition(start);
         writeReflectively(kryo, output, record);
         log.warn("the generated codec for {} failed where the reflective path wrote the record; kept what it wrote", type.getName(), failure);
+    }
+
+    /**
+     * What to throw at once for a failure of the generated code, or null to rewind and let the
+     * reflective path go over the same bytes. A general component that failed has said where, and
+     * rereading it would reread every level above it too; a streamed input or output cannot be rewound.
+     */
+    private KryoException notRewound(Throwable failure, boolean streamed) {
+        boolean said = componentFailed;
+        componentFailed = false;
+        if (said && failure instanceof KryoException k) {
+            return k;
+        }
+        return said || streamed ? traced(failure) : null;
     }
 
     private void writeReflectively(Kryo kryo, Output output, T record) {
@@ -165,12 +176,9 @@ final class RecordSerializer<T> extends Serializer<T> implements GeneratedRecord
         try {
             return type.cast(c.read(kryo, input));
         } catch (Throwable t) {
-            if (componentFailed || input.getInputStream() != null) {
-                // A general component failed and said where (rereading it would reread every level
-                // above it too); or the buffer may have been refilled, so there is nothing to rewind to.
-                boolean said = componentFailed;
-                componentFailed = false;
-                throw said && t instanceof KryoException k ? k : traced(t);
+            KryoException now = notRewound(t, input.getInputStream() != null); // the buffer may have been refilled
+            if (now != null) {
+                throw now;
             }
             failure = t;
         }
@@ -209,12 +217,10 @@ final class RecordSerializer<T> extends Serializer<T> implements GeneratedRecord
         }
         try {
             Kind[] kinds = new Kind[types.length];
-            String[] accessors = new String[types.length];
             for (int i = 0; i < types.length; i++) {
                 kinds[i] = kind(kryo, i);
-                accessors[i] = names[i];
             }
-            codec = GeneratedRecordCodecs.create(type, accessors, types, constructorIndex, kinds, this);
+            codec = GeneratedRecordCodecs.create(type, names, types, constructorIndex, kinds, this);
         } catch (Throwable t) {
             log.debug("no generated codec for {}; it is read and written reflectively", type.getName(), t);
             codec = null;
