@@ -16,8 +16,11 @@ public final class ActorSystemFactories {
     /** Pekko's own default: {@code default-executor}, which falls back to the fork-join executor. */
     public static final String PEKKO_DEFAULT = "pekko-default";
 
+    /** A bound, not a runtime: Pekko on {@link BareExecutorConfigurator}, the least an executor can do. */
+    public static final String BARE_EXECUTOR = "bare-executor";
+
     /** Every name {@link #named} answers, in the order {@code --help} lists them. */
-    public static final List<String> NAMES = List.of(PEKKO_DEFAULT, LingonKernelFactory.NAME);
+    public static final List<String> NAMES = List.of(PEKKO_DEFAULT, LingonKernelFactory.NAME, BARE_EXECUTOR);
 
     private ActorSystemFactories() {
     }
@@ -32,6 +35,8 @@ public final class ActorSystemFactories {
         return switch (name) {
             case PEKKO_DEFAULT -> Optional.of(pekkoDefault());
             case LingonKernelFactory.NAME -> Optional.of(new LingonKernelFactory(Runtime.getRuntime().availableProcessors()));
+            case BARE_EXECUTOR -> Optional.of(ConfigOverlayFactory.fromHocon(BARE_EXECUTOR,
+                    "pekko.actor.default-dispatcher.executor = \"" + BareExecutorConfigurator.class.getName() + "\""));
             default -> Optional.empty();
         };
     }

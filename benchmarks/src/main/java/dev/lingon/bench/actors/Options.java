@@ -52,7 +52,9 @@ record Options(boolean help, List<String> scenarios, int runs, int warmups, List
                                       one parent, and 1000 which keep Pekko's per-parent child map
                                       small; see SpawnScenario)
               --factories LIST        runtimes to compare, in order, the first being the baseline; built in:
-                                      %s (default: pekko-default, lingon-kernel, then each --factory-config)
+                                      %s (default: pekko-default, lingon-kernel, then each --factory-config);
+                                      bare-executor is a bound, not a runtime: Pekko on about the least an
+                                      executor can do (no stealing, fairness or events; see BareExecutorConfigurator)
               --factory-config NAME=HOCON
                                       a runtime that is Pekko plus this configuration, e.g.
                                       'kernel=pekko.actor.default-dispatcher.executor="com.example.Configurator"'

@@ -24,7 +24,16 @@ final class Actors {
     }
 
     static Behavior<BenchMsg> receiver() {
+        return receiver(false);
+    }
+
+    /**
+     * With {@code copyOnReceipt}, the receiver copies every payload into a fresh array, as a receiver
+     * in another domain must: what a transport that cost nothing would still leave to do.
+     */
+    static Behavior<BenchMsg> receiver(boolean copyOnReceipt) {
         return Behaviors.setup(ctx -> {
+            byte[][] kept = {null};
             ActorRef<BenchMsg>[] sender = new ActorRef[1];
             long[] count = {0};
             long[] total = {0};
@@ -36,6 +45,9 @@ final class Actors {
                         return Behaviors.same();
                     })
                     .onMessage(Payload.class, p -> {
+                        if (copyOnReceipt) {
+                            kept[0] = p.bytes().clone();
+                        }
                         count[0]++;
                         if (count[0] % ACK_EVERY == 0 || count[0] == total[0]) {
                             sender[0].tell(new Ack(count[0]));

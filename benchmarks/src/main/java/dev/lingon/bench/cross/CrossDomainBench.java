@@ -56,7 +56,7 @@ public final class CrossDomainBench {
                 case "--spin-nanos" -> System.setProperty(dev.lingon.scheduler.api.KernelConfig.SPIN_NANOS_PROPERTY, Long.toString(Long.parseLong(args[++i])));
                 case "--sizes" -> sizes = Arrays.stream(args[++i].split(",")).mapToInt(x -> Integer.parseInt(x.trim())).toArray();
                 case "-h", "--help" -> {
-                    System.out.println("options: --quick | --runs N (5) | --messages N per run (300000) | --rounds N ping-pongs (30000) | --window N in flight (2000) | --warmup N messages per warm-up flood (1000000) | --warmup-seconds S: repeat warm-up floods until S seconds have passed, per size (10) | --kernel-metrics: print each run's vCPU busy share, slices, blocks and events | --variants in-domain,xen-mailboxes,artery (also: xen-process, artery-2jvm) | --sizes 64,1024: payload bytes of the throughput floods | --spin-nanos N: how long an idle vCPU spins before it blocks, in every kernel including the process domains' (default 200000; 0 measures woken ping-pong)");
+                    System.out.println("options: --quick | --runs N (5) | --messages N per run (300000) | --rounds N ping-pongs (30000) | --window N in flight (2000) | --warmup N messages per warm-up flood (1000000) | --warmup-seconds S: repeat warm-up floods until S seconds have passed, per size (10) | --kernel-metrics: print each run's vCPU busy share, slices, blocks and events | --variants in-domain,xen-mailboxes,artery (also: xen-process, artery-2jvm, and direct-copy: the bound no transport can beat, two domains whose receiver gets a local reference and copies each payload into a fresh array) | --sizes 64,1024: payload bytes of the throughput floods | --spin-nanos N: how long an idle vCPU spins before it blocks, in every kernel including the process domains' (default 200000; 0 measures woken ping-pong)");
                     return;
                 }
                 default -> {
@@ -67,6 +67,7 @@ public final class CrossDomainBench {
         }
         Map<String, Supplier<Variant>> all = new LinkedHashMap<>();
         all.put("in-domain", Variant::inDomain);
+        all.put("direct-copy", Variant::directCopy);
         all.put("xen-mailboxes", Variant::xenMailboxes);
         all.put("artery", Variant::artery);
         all.put("xen-process", Variant::xenMailboxesProcess);

@@ -139,6 +139,35 @@ abstract class Variant implements AutoCloseable {
         return v;
     }
 
+    /**
+     * The bound a transport cannot beat: the driver and the receiver in two one-vCPU domains as for
+     * {@link #xenMailboxes()}, but the driver tells the receiver's local reference directly (one JVM,
+     * nothing serialized, no ring), and the receiver copies each payload into a fresh array, the one
+     * thing a message arriving from another domain cannot skip.
+     */
+    static Variant directCopy() {
+        Variant v = new Variant("direct-copy") {
+        };
+        Hypervisor hv = Hypervisors.inProcess();
+        Config config = ConfigFactory.parseString(QUIET);
+        XenDomain da = hv.domain(hv.createDomain(DomainConfig.named("sender").withVcpus(1)).orThrow()).orElseThrow();
+        XenDomain db = hv.domain(hv.createDomain(DomainConfig.named("receiver").withVcpus(1)).orThrow()).orElseThrow();
+        DomainKernel ka = Kernels.start(da, KernelConfig.vcpus(1));
+        DomainKernel kb = Kernels.start(db, KernelConfig.vcpus(1));
+        CompletableFuture<ActorRef<Object>> drv = new CompletableFuture<>();
+        CompletableFuture<ActorRef<BenchMsg>> rcv = new CompletableFuture<>();
+        v.systems.add(Kernels.actorSystem(ka, spawning(Actors.driver(), "driver", drv), "sender", config));
+        v.systems.add(Kernels.actorSystem(kb, spawning(Actors.receiver(true), "receiver", rcv), "receiver", config));
+        v.after.add(ka);
+        v.after.add(kb);
+        v.after.add(hv);
+        v.kernels.add(ka);
+        v.kernels.add(kb);
+        v.driver = drv.join();
+        v.receiver = rcv.join();
+        return v;
+    }
+
     static Config arteryConfig() {
         return ConfigFactory.parseString(BenchMsg.KRYO_CONFIG + "\n" + QUIET + String.join("\n",
                 "pekko.actor.provider = remote",
