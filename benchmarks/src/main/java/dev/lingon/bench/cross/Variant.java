@@ -114,28 +114,19 @@ abstract class Variant implements AutoCloseable {
     static Variant xenMailboxes() {
         Variant v = new Variant("xen-mailboxes") {
         };
-        Hypervisor hv = Hypervisors.inProcess();
         Config config = ConfigFactory.parseString(XenMailboxesSetup.requiredConfig() + BenchMsg.KRYO_CONFIG + "\n" + QUIET);
-        XenDomain da = hv.domain(hv.createDomain(DomainConfig.named("sender").withVcpus(1)).orThrow()).orElseThrow();
-        XenDomain db = hv.domain(hv.createDomain(DomainConfig.named("receiver").withVcpus(1)).orThrow()).orElseThrow();
-        DomainKernel ka = Kernels.start(da, KernelConfig.vcpus(1));
-        DomainKernel kb = Kernels.start(db, KernelConfig.vcpus(1));
+        Domains d = v.twoDomains();
         CompletableFuture<ActorRef<Object>> drv = new CompletableFuture<>();
         CompletableFuture<ActorRef<BenchMsg>> rcv = new CompletableFuture<>();
-        ActorSystem<Void> sa = Kernels.actorSystem(ka, spawning(Actors.driver(), "driver", drv), "sender", config,
-                new XenMailboxesSetup(da, ka, MailboxSettings.DEFAULTS, Kernels.KERNEL_DISPATCHER));
-        ActorSystem<Void> sb = Kernels.actorSystem(kb, spawning(Actors.receiver(), "receiver", rcv), "receiver", config,
-                new XenMailboxesSetup(db, kb, MailboxSettings.DEFAULTS, Kernels.KERNEL_DISPATCHER));
+        ActorSystem<Void> sa = Kernels.actorSystem(d.ka(), spawning(Actors.driver(), "driver", drv), "sender", config,
+                new XenMailboxesSetup(d.da(), d.ka(), MailboxSettings.DEFAULTS, Kernels.KERNEL_DISPATCHER));
+        ActorSystem<Void> sb = Kernels.actorSystem(d.kb(), spawning(Actors.receiver(), "receiver", rcv), "receiver", config,
+                new XenMailboxesSetup(d.db(), d.kb(), MailboxSettings.DEFAULTS, Kernels.KERNEL_DISPATCHER));
         v.systems.add(sa);
         v.systems.add(sb);
-        v.after.add(ka);
-        v.after.add(kb);
-        v.after.add(hv);
-        v.kernels.add(ka);
-        v.kernels.add(kb);
         XenMailboxes.get(sb).register("receiver", rcv.join()).orThrow();
         v.driver = drv.join();
-        v.receiver = XenMailboxes.get(sa).<BenchMsg>lookup(db.domid(), "receiver").orThrow();
+        v.receiver = XenMailboxes.get(sa).<BenchMsg>lookup(d.db().domid(), "receiver").orThrow();
         return v;
     }
 
@@ -148,24 +139,34 @@ abstract class Variant implements AutoCloseable {
     static Variant directCopy() {
         Variant v = new Variant("direct-copy") {
         };
-        Hypervisor hv = Hypervisors.inProcess();
         Config config = ConfigFactory.parseString(QUIET);
+        Domains d = v.twoDomains();
+        CompletableFuture<ActorRef<Object>> drv = new CompletableFuture<>();
+        CompletableFuture<ActorRef<BenchMsg>> rcv = new CompletableFuture<>();
+        v.systems.add(Kernels.actorSystem(d.ka(), spawning(Actors.driver(), "driver", drv), "sender", config));
+        v.systems.add(Kernels.actorSystem(d.kb(), spawning(Actors.receiver(true), "receiver", rcv), "receiver", config));
+        v.driver = drv.join();
+        v.receiver = rcv.join();
+        return v;
+    }
+
+    /** The sender's and the receiver's domain, one vCPU each, on a fresh in-process hypervisor. */
+    private record Domains(XenDomain da, DomainKernel ka, XenDomain db, DomainKernel kb) {
+    }
+
+    /** Creates the two one-vCPU domains and their kernels, closed with this variant. */
+    private Domains twoDomains() {
+        Hypervisor hv = Hypervisors.inProcess();
         XenDomain da = hv.domain(hv.createDomain(DomainConfig.named("sender").withVcpus(1)).orThrow()).orElseThrow();
         XenDomain db = hv.domain(hv.createDomain(DomainConfig.named("receiver").withVcpus(1)).orThrow()).orElseThrow();
         DomainKernel ka = Kernels.start(da, KernelConfig.vcpus(1));
         DomainKernel kb = Kernels.start(db, KernelConfig.vcpus(1));
-        CompletableFuture<ActorRef<Object>> drv = new CompletableFuture<>();
-        CompletableFuture<ActorRef<BenchMsg>> rcv = new CompletableFuture<>();
-        v.systems.add(Kernels.actorSystem(ka, spawning(Actors.driver(), "driver", drv), "sender", config));
-        v.systems.add(Kernels.actorSystem(kb, spawning(Actors.receiver(true), "receiver", rcv), "receiver", config));
-        v.after.add(ka);
-        v.after.add(kb);
-        v.after.add(hv);
-        v.kernels.add(ka);
-        v.kernels.add(kb);
-        v.driver = drv.join();
-        v.receiver = rcv.join();
-        return v;
+        after.add(ka);
+        after.add(kb);
+        after.add(hv);
+        kernels.add(ka);
+        kernels.add(kb);
+        return new Domains(da, ka, db, kb);
     }
 
     static Config arteryConfig() {
