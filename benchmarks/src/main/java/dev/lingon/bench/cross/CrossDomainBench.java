@@ -153,7 +153,11 @@ public final class CrossDomainBench {
                         // while the others ran.
                         flood(v, warmup, size, window);
                         pingPong(v, Math.max(1000, rounds / 5));
+                        var pingBefore = v.kernelMetrics();
                         long[] rtt = pingPong(v, rounds);
+                        if (kernelMetrics) {
+                            System.err.println("  " + v.name + " ping-pong of " + rounds + " round trips: " + Variant.describeDelta(pingBefore, v.kernelMetrics()));
+                        }
                         Arrays.sort(rtt);
                         double mean = Arrays.stream(rtt).average().orElse(0) / 1000.0;
                         lat = String.format(Locale.ROOT, " %12.1f %12.1f %12.1f", rtt[rtt.length / 2] / 1000.0, rtt[(int) (rtt.length * 0.99)] / 1000.0, mean);

@@ -12,6 +12,8 @@ import org.apache.pekko.actor.typed.ActorRefResolver;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.serialization.Serialization;
 
+import java.util.concurrent.ConcurrentHashMap;
+
 /**
  * Actor references travel as their serialization format, a path with the owning system's address
  * ({@code pekko://name@host:port/user/a#uid}), and are resolved by the reading system's provider:
@@ -19,12 +21,29 @@ import org.apache.pekko.serialization.Serialization;
  * {@link Serialization#serializedActorPath} and {@code provider().resolveActorRef}. A reference that
  * names no live actor resolves as Pekko resolves it (dead letters).
  *
+ * <p>Both directions are cached, because a stream of requests names the same few actors over and over
+ * (a {@code replyTo} in every request): formatting a typed reference builds its path string with the
+ * address, and resolving one parses it as a URI, each costing more than a small message itself. A
+ * reference read from the cache is used only while it is not terminated; a terminated one (its actor
+ * stopped, or the mailbox channel to its domain closed) is resolved again, as it would have been without
+ * the cache, and terminated references are never cached. A refused write is not cached either. Each
+ * cache holds at most {@link #CACHE_LIMIT} references and is emptied when it would grow past that, so
+ * many one-off references (each {@code ask} has its own) cost a map insertion each and no memory over
+ * time. Classic references are written uncached: their format depends on the transport of the moment
+ * ({@link Serialization#currentTransportInformation}).
+ *
  * <p>Threads: one instance per serializer, shared by every pooled Kryo; the resolver is looked up
  * once, lazily, because the serializer is built while its ActorSystem is still starting.
  */
 final class ActorRefSerializers {
+    /** References each cache holds at most. */
+    static final int CACHE_LIMIT = 1024;
+
     private final ExtendedActorSystem system;
     private volatile ActorRefResolver resolver;
+    private final ConcurrentHashMap<ActorRef<?>, String> typedWritten = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, ActorRef<?>> typedRead = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, org.apache.pekko.actor.ActorRef> classicRead = new ConcurrentHashMap<>();
 
     ActorRefSerializers(ExtendedActorSystem system) {
         this.system = system;
@@ -47,6 +66,56 @@ final class ActorRefSerializers {
         return r;
     }
 
+    /** References the caches hold now, for tests. */
+    int cachedForTest() {
+        return typedWritten.size() + typedRead.size() + classicRead.size();
+    }
+
+    private static <K, V> void remember(ConcurrentHashMap<K, V> cache, K key, V value) {
+        if (cache.size() >= CACHE_LIMIT) {
+            cache.clear();
+        }
+        cache.put(key, value);
+    }
+
+    private ActorRef<?> resolveTyped(String path) {
+        ActorRef<?> cached = typedRead.get(path);
+        if (cached != null && !Adapter.toClassic(cached).isTerminated()) {
+            return cached;
+        }
+        ActorRef<?> ref = resolver().resolveActorRef(path);
+        if (!Adapter.toClassic(ref).isTerminated()) {
+            remember(typedRead, path, ref);
+        } else if (cached != null) {
+            typedRead.remove(path, cached);
+        }
+        return ref;
+    }
+
+    private org.apache.pekko.actor.ActorRef resolveClassic(String path) {
+        org.apache.pekko.actor.ActorRef cached = classicRead.get(path);
+        if (cached != null && !cached.isTerminated()) {
+            return cached;
+        }
+        org.apache.pekko.actor.ActorRef ref = system.provider().resolveActorRef(path);
+        if (!ref.isTerminated()) {
+            remember(classicRead, path, ref);
+        } else if (cached != null) {
+            classicRead.remove(path, cached);
+        }
+        return ref;
+    }
+
+    private String formatTyped(ActorRef<?> ref) {
+        String cached = typedWritten.get(ref);
+        if (cached != null) {
+            return cached;
+        }
+        String format = resolver().toSerializationFormat(ref);
+        remember(typedWritten, ref, format);
+        return format;
+    }
+
     private static String readPath(Input input) {
         String path = input.readString();
         if (path == null || path.isEmpty()) {
@@ -62,12 +131,12 @@ final class ActorRefSerializers {
 
         @Override
         public void write(Kryo kryo, Output output, ActorRef<?> ref) {
-            output.writeString(resolver().toSerializationFormat(ref));
+            output.writeString(formatTyped(ref));
         }
 
         @Override
         public ActorRef<?> read(Kryo kryo, Input input, Class<? extends ActorRef<?>> type) {
-            return resolver().resolveActorRef(readPath(input));
+            return resolveTyped(readPath(input));
         }
     }
 
@@ -83,7 +152,7 @@ final class ActorRefSerializers {
 
         @Override
         public org.apache.pekko.actor.ActorRef read(Kryo kryo, Input input, Class<? extends org.apache.pekko.actor.ActorRef> type) {
-            return system.provider().resolveActorRef(readPath(input));
+            return resolveClassic(readPath(input));
         }
     }
 }

@@ -57,12 +57,14 @@ public final class KryoSerializer extends JSerializer implements ByteBufferSeria
 
     private final KryoPool pool;
     private final int maxMessageSize;
+    private final ActorRefSerializers refs;
 
     /** Called by Pekko's serialization extension; configured under {@code lingon.serialization.kryo}. */
     public KryoSerializer(ExtendedActorSystem system) {
         KryoSettings settings = KryoSettings.from(system.settings().config());
         RegistrationPlan plan = RegistrationPlan.of(settings.registry(system.dynamicAccess().classLoader()));
         ActorRefSerializers refs = new ActorRefSerializers(system);
+        this.refs = refs;
         MinlogBridge.install();
         if (Util.unsafe) {
             log.warn("Kryo is using sun.misc.Unsafe (kryo.unsafe={}); start the JVM with -Dkryo.unsafe=false",
@@ -79,6 +81,11 @@ public final class KryoSerializer extends JSerializer implements ByteBufferSeria
         this.pool = new KryoPool(settings.poolSize(), factory);
         // Built now so that a class Kryo cannot handle fails the ActorSystem's start, not its first message.
         pool.release(factory.get());
+    }
+
+    /** Actor references the reference caches hold now (see {@link ActorRefSerializers}), for tests. */
+    int referencesCachedForTest() {
+        return refs.cachedForTest();
     }
 
     /**

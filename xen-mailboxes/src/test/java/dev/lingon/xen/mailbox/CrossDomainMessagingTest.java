@@ -97,6 +97,30 @@ class CrossDomainMessagingTest {
     }
 
     @Test
+    void aReplyToSeenBeforeItsChannelClosedIsResolvedOnTheNewChannel() {
+        TwoDomains.Dom a = x.boot("alpha");
+        TwoDomains.Dom b = x.boot("beta");
+        List<Pong> got = new CopyOnWriteArrayList<>();
+        ActorRef<Pong> collector = spawn(b, Behaviors.<Pong>receiveMessage(p -> {
+            got.add(p);
+            return Behaviors.same();
+        }), "collector");
+        a.mailboxes().register("ponger", spawn(a, ponger("alpha"), "ponger")).orThrow();
+        b.mailboxes().<CrossDomain>lookup(a.domid(), "ponger").orThrow().tell(new Ping(1, collector));
+        await().atMost(Duration.ofSeconds(10)).until(() -> got.size() == 1);
+
+        // Alpha has resolved (and cached) beta's collector as a proxy on its channel to beta. Every
+        // channel between the two now closes (alpha writes a frame of an unknown kind on each).
+        assertTrue(XenMailboxesTestAccess.writeRawOnEveryChannel(a.mailboxes(), b.domid(), new byte[] {99, 1, 2, 3}) > 0);
+        await().atMost(Duration.ofSeconds(10)).until(() -> a.mailboxes().stats().stream()
+                .filter(s -> s.peerDomid() == b.domid()).allMatch(s -> s.state().equals("closed")));
+
+        b.mailboxes().<CrossDomain>lookup(a.domid(), "ponger").orThrow().tell(new Ping(2, collector));
+        await().atMost(Duration.ofSeconds(10)).until(() -> got.size() == 2);
+        assertEquals(new Pong(2, "alpha"), got.get(1), "the same replyTo now travels over a new channel");
+    }
+
+    @Test
     void lookingUpAnUnknownNameIsEnoent() {
         TwoDomains.Dom a = x.boot("alpha");
         TwoDomains.Dom b = x.boot("beta");

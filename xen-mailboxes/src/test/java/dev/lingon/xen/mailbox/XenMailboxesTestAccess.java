@@ -20,6 +20,17 @@ final class XenMailboxesTestAccess {
         return false;
     }
 
+    /** Writes raw frame bytes on every open channel between {@code mb} and {@code peer}; returns how many. */
+    static int writeRawOnEveryChannel(XenMailboxes mb, int peer, byte[] frame) {
+        int n = 0;
+        for (Channel c : mb.channelsForTest()) {
+            if (c.peerDomid == peer && c.state() == Channel.State.OPEN && c.writeRawForTest(frame)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     /** Bytes written so far on the open channel from {@code mb} to {@code peer}. */
     static long bytesWritten(XenMailboxes mb, int peer) {
         for (Channel c : mb.channelsForTest()) {

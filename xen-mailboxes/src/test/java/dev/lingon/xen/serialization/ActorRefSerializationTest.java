@@ -128,6 +128,62 @@ class ActorRefSerializationTest {
         assertTrue(e.getMessage().contains("originates from another ActorSystem"), e.getMessage());
     }
 
+    @Test
+    void aReferenceReadAgainIsTheSameRefNotResolvedAgain() {
+        TestProbe<Pong> probe = b.createTestProbe();
+        byte[] bytes = kryoB.toBinary(new Ping("twice", probe.ref()));
+
+        ActorRef<Pong> first = ((Ping) kryoA.fromBinary(bytes)).replyTo();
+        ActorRef<Pong> second = ((Ping) kryoA.fromBinary(bytes)).replyTo();
+
+        assertSame(first, second, "a stream of requests naming one replyTo resolves its path once");
+        echoInA.tell(new Ping("cached", second));
+        probe.expectMessage(REMOTE, new Pong("echo:cached"));
+    }
+
+    @Test
+    void aCachedReferenceWhoseActorStoppedIsResolvedAfresh() {
+        ActorRef<Pong> shortLived = a.spawn(Behaviors.<Pong>ignore(), "short-lived");
+        byte[] typed = kryoA.toBinary(new Ping("local", shortLived));
+        byte[] classic = kryoA.toBinary(new ClassicRefHolder(Adapter.toClassic(shortLived)));
+        ActorRef<Pong> live = ((Ping) kryoA.fromBinary(typed)).replyTo();
+        org.apache.pekko.actor.ActorRef liveClassic = ((ClassicRefHolder) kryoA.fromBinary(classic)).ref();
+        assertSame(live, ((Ping) kryoA.fromBinary(typed)).replyTo());
+        assertSame(liveClassic, ((ClassicRefHolder) kryoA.fromBinary(classic)).ref());
+
+        a.stop(shortLived);
+
+        ActorRef<Pong> afterStop = ((Ping) kryoA.fromBinary(typed)).replyTo();
+        org.apache.pekko.actor.ActorRef classicAfterStop = ((ClassicRefHolder) kryoA.fromBinary(classic)).ref();
+        assertNotSame(live, afterStop, "the stopped actor's cached reference is not handed out again");
+        assertTrue(Adapter.toClassic(afterStop).isTerminated(), "resolved afresh, the path names no live actor");
+        // Pekko may resolve a classic path to the very ref it had, now terminated: only its state says more.
+        assertTrue(classicAfterStop.isTerminated());
+        assertNotSame(afterStop, ((Ping) kryoA.fromBinary(typed)).replyTo(), "a terminated reference is not cached");
+    }
+
+    @Test
+    void aRefusedReferenceIsRefusedEveryTime() {
+        TestProbe<Pong> probeInB = b.createTestProbe();
+        for (int i = 0; i < 2; i++) {
+            assertThrows(KryoSerializationException.class, () -> kryoA.toBinary(new Ping("wrong system", probeInB.ref())));
+        }
+    }
+
+    @Test
+    void theReferenceCachesStayBoundedUnderManyOneOffReferences() {
+        int many = ActorRefSerializers.CACHE_LIMIT + 100;
+        for (int i = 0; i < many; i++) {
+            TestProbe<Pong> probe = a.createTestProbe();
+            Ping read = (Ping) kryoA.fromBinary(kryoA.toBinary(new Ping("one-off " + i, probe.ref())));
+            assertEquals(probe.ref(), read.replyTo());
+            probe.stop();
+        }
+        int cached = kryoA.referencesCachedForTest();
+        assertTrue(cached <= 3 * ActorRefSerializers.CACHE_LIMIT, "cached " + cached);
+        assertTrue(cached > 0, "the caches are in use");
+    }
+
     @SuppressWarnings("unchecked")
     static ActorRef<Pong> echoRefAsPong() {
         return (ActorRef<Pong>) (ActorRef<?>) echoInA;
