@@ -99,6 +99,12 @@ final class Channel implements WriteCombining.Held {
     /** The key of the last DELIVER or AGAIN written into the ring, in ring order; writeLock. */
     private StreamKey lastWritten;
 
+    /**
+     * The proxies being watched, by remote path: only these are kept, so that a DEATH frame or the channel's
+     * close finds and marks them. Every other reference resolved to this channel is made afresh and
+     * left to the garbage collector; keeping them all would keep one per {@code ask} the peer ever
+     * made. Changed under {@link #watchLock}.
+     */
     private final ConcurrentHashMap<String, XenActorRef> proxies = new ConcurrentHashMap<>();
     private final Object watchLock = new Object();
     private final Map<XenActorRef, LinkedHashSet<InternalActorRef>> watchers = new LinkedHashMap<>();
@@ -515,15 +521,22 @@ final class Channel implements WriteCombining.Held {
 
     // ================================================================ proxies and watches
 
+    /** The watched proxy of this path if there is one (so its death reaches every holder), else a new one. */
     XenActorRef proxy(ActorPath path, String remotePath) {
-        String key = path.toSerializationFormat();
-        return proxies.computeIfAbsent(key, k -> {
-            XenActorRef p = new XenActorRef(mb.provider(), path, remotePath, this, peerGeneration);
-            if (state == State.CLOSED) {
-                p.markTerminated();
-            }
-            return p;
-        });
+        XenActorRef watched = proxies.get(remotePath);
+        if (watched != null) {
+            return watched;
+        }
+        XenActorRef p = new XenActorRef(mb.provider(), path, remotePath, this, peerGeneration);
+        if (state == State.CLOSED) {
+            p.markTerminated();
+        }
+        return p;
+    }
+
+    /** Proxies this channel keeps (the watched ones), for tests. */
+    int proxiesForTest() {
+        return proxies.size();
     }
 
     void watch(XenActorRef proxy, InternalActorRef watcher) {
@@ -535,6 +548,7 @@ final class Channel implements WriteCombining.Held {
                 LinkedHashSet<InternalActorRef> set = watchers.computeIfAbsent(proxy, x -> new LinkedHashSet<>());
                 first = set.isEmpty();
                 set.add(watcher);
+                proxies.putIfAbsent(proxy.remotePath(), proxy);
             } else {
                 first = false;
             }
@@ -556,6 +570,7 @@ final class Channel implements WriteCombining.Held {
             LinkedHashSet<InternalActorRef> set = watchers.get(proxy);
             if (set != null && set.remove(watcher) && set.isEmpty()) {
                 watchers.remove(proxy);
+                proxies.remove(proxy.remotePath());
                 last = true;
             }
         }
@@ -571,6 +586,7 @@ final class Channel implements WriteCombining.Held {
         LinkedHashSet<InternalActorRef> set;
         synchronized (watchLock) {
             set = watchers.remove(proxy);
+            proxies.remove(proxy.remotePath());
         }
         if (set != null) {
             for (InternalActorRef w : set) {
@@ -729,12 +745,7 @@ final class Channel implements WriteCombining.Held {
     }
 
     private XenActorRef proxyByRemotePath(String remotePath) {
-        for (XenActorRef p : proxies.values()) {
-            if (p.remotePath().equals(remotePath)) {
-                return p;
-            }
-        }
-        return null;
+        return proxies.get(remotePath);
     }
 
     /** The last recipient, by its wire bytes: consecutive messages to one actor skip decoding and lookup. */

@@ -69,9 +69,10 @@ final class XenActorRef extends InternalActorRef {
         channel.tell(this, message, sender);
     }
 
+    /** Whether its actor is known to have stopped (a watch reported it), or its channel has closed. */
     @Override
     public boolean isTerminated() {
-        return terminated;
+        return terminated || channel.state() == Channel.State.CLOSED;
     }
 
     @Override

@@ -121,6 +121,38 @@ class CrossDomainMessagingTest {
     }
 
     @Test
+    void asksFromAnotherDomainLeaveNoProxyBehind() {
+        TwoDomains.Dom a = x.boot("alpha");
+        TwoDomains.Dom b = x.boot("beta");
+        a.mailboxes().register("ponger", spawn(a, ponger("alpha"), "ponger")).orThrow();
+        ActorRef<CrossDomain> remote = b.mailboxes().<CrossDomain>lookup(a.domid(), "ponger").orThrow();
+        for (int i = 0; i < 300; i++) {
+            int n = i;
+            Pong pong = AskPattern.<CrossDomain, Pong>ask(remote, reply -> new Ping(n, reply), Duration.ofSeconds(10),
+                    b.system().scheduler()).toCompletableFuture().join();
+            assertEquals(n, pong.n());
+        }
+        // Each ask had a reference of its own; alpha resolved 300 of them and keeps none.
+        assertEquals(0, XenMailboxesTestAccess.proxiesKept(a.mailboxes()));
+    }
+
+    @Test
+    void aWatchedRemoteActorsProxyIsKeptUntilTheWatchEnds() {
+        TwoDomains.Dom a = x.boot("alpha");
+        TwoDomains.Dom b = x.boot("beta");
+        b.mailboxes().register("ponger", spawn(b, ponger("beta"), "ponger")).orThrow();
+        ActorRef<CrossDomain> remote = a.mailboxes().<CrossDomain>lookup(b.domid(), "ponger").orThrow();
+        ActorRef<String> watcher = spawn(a, Behaviors.<String>setup(ctx -> {
+            ctx.watch(remote);
+            return Behaviors.receiveMessage(m -> Behaviors.stopped());
+        }), "watcher");
+        await().atMost(Duration.ofSeconds(10)).until(() -> XenMailboxesTestAccess.proxiesKept(a.mailboxes()) == 1);
+
+        watcher.tell("stop");
+        await().atMost(Duration.ofSeconds(10)).until(() -> XenMailboxesTestAccess.proxiesKept(a.mailboxes()) == 0);
+    }
+
+    @Test
     void lookingUpAnUnknownNameIsEnoent() {
         TwoDomains.Dom a = x.boot("alpha");
         TwoDomains.Dom b = x.boot("beta");

@@ -31,6 +31,15 @@ final class XenMailboxesTestAccess {
         return n;
     }
 
+    /** Remote-actor proxies the channels of {@code mb} keep. */
+    static int proxiesKept(XenMailboxes mb) {
+        int n = 0;
+        for (Channel c : mb.channelsForTest()) {
+            n += c.proxiesForTest();
+        }
+        return n;
+    }
+
     /** Bytes written so far on the open channel from {@code mb} to {@code peer}. */
     static long bytesWritten(XenMailboxes mb, int peer) {
         for (Channel c : mb.channelsForTest()) {
