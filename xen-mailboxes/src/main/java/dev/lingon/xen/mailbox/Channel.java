@@ -100,10 +100,10 @@ final class Channel implements WriteCombining.Held {
     private StreamKey lastWritten;
 
     /**
-     * The proxies being watched, by remote path: only these are kept, so that a DEATH frame or the channel's
-     * close finds and marks them. Every other reference resolved to this channel is made afresh and
-     * left to the garbage collector; keeping them all would keep one per {@code ask} the peer ever
-     * made. Changed under {@link #watchLock}.
+     * The proxies being watched, by remote path: only these are kept, so that a DEATH frame or the
+     * channel's close finds and marks them. Every other reference resolved to this channel is made
+     * afresh and left to the garbage collector; keeping them all would keep one per {@code ask} the
+     * peer ever made. Changed under {@link #watchLock}.
      */
     private final ConcurrentHashMap<String, XenActorRef> proxies = new ConcurrentHashMap<>();
     private final Object watchLock = new Object();

@@ -55,6 +55,14 @@ class CrossDomainMessagingTest {
         return f.join();
     }
 
+    /** An actor in {@code d} that adds every Pong it gets to {@code got}. */
+    static ActorRef<Pong> collector(TwoDomains.Dom d, List<Pong> got) {
+        return spawn(d, Behaviors.<Pong>receiveMessage(p -> {
+            got.add(p);
+            return Behaviors.same();
+        }), "collector");
+    }
+
     @Test
     void anActorRegisteredInOneDomainIsFoundAndAskedFromAnother() {
         TwoDomains.Dom a = x.boot("alpha");
@@ -73,10 +81,7 @@ class CrossDomainMessagingTest {
         TwoDomains.Dom a = x.boot("alpha");
         TwoDomains.Dom b = x.boot("beta");
         List<Pong> got = new CopyOnWriteArrayList<>();
-        ActorRef<Pong> collector = spawn(b, Behaviors.<Pong>receiveMessage(p -> {
-            got.add(p);
-            return Behaviors.same();
-        }), "collector");
+        ActorRef<Pong> collector = collector(b, got);
         ActorRef<CrossDomain> ponger = spawn(a, ponger("alpha"), "ponger");
         a.mailboxes().register("ponger", ponger).orThrow();
         b.mailboxes().register("collector", collector).orThrow();
@@ -101,10 +106,7 @@ class CrossDomainMessagingTest {
         TwoDomains.Dom a = x.boot("alpha");
         TwoDomains.Dom b = x.boot("beta");
         List<Pong> got = new CopyOnWriteArrayList<>();
-        ActorRef<Pong> collector = spawn(b, Behaviors.<Pong>receiveMessage(p -> {
-            got.add(p);
-            return Behaviors.same();
-        }), "collector");
+        ActorRef<Pong> collector = collector(b, got);
         a.mailboxes().register("ponger", spawn(a, ponger("alpha"), "ponger")).orThrow();
         b.mailboxes().<CrossDomain>lookup(a.domid(), "ponger").orThrow().tell(new Ping(1, collector));
         await().atMost(Duration.ofSeconds(10)).until(() -> got.size() == 1);
