@@ -13,6 +13,8 @@ import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.serialization.Serialization;
 
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * Actor references travel as their serialization format, a path with the owning system's address
@@ -45,8 +47,14 @@ final class ActorRefSerializers {
     private final ConcurrentHashMap<String, ActorRef<?>> typedRead = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, org.apache.pekko.actor.ActorRef> classicRead = new ConcurrentHashMap<>();
 
+    /** Made once: the resolver is looked up only on a cache miss, and only once the system has started. */
+    private final Function<String, ActorRef<?>> resolveTypedFresh;
+    private final Function<String, org.apache.pekko.actor.ActorRef> resolveClassicFresh;
+
     ActorRefSerializers(ExtendedActorSystem system) {
         this.system = system;
+        this.resolveTypedFresh = path -> resolver().resolveActorRef(path);
+        this.resolveClassicFresh = path -> system.provider().resolveActorRef(path);
     }
 
     Serializer<ActorRef<?>> typed() {
@@ -79,29 +87,24 @@ final class ActorRefSerializers {
     }
 
     private ActorRef<?> resolveTyped(String path) {
-        ActorRef<?> cached = typedRead.get(path);
-        if (cached != null && !Adapter.toClassic(cached).isTerminated()) {
-            return cached;
-        }
-        ActorRef<?> ref = resolver().resolveActorRef(path);
-        if (!Adapter.toClassic(ref).isTerminated()) {
-            remember(typedRead, path, ref);
-        } else if (cached != null) {
-            typedRead.remove(path, cached);
-        }
-        return ref;
+        return resolveCached(typedRead, path, resolveTypedFresh, ref -> Adapter.toClassic(ref).isTerminated());
     }
 
     private org.apache.pekko.actor.ActorRef resolveClassic(String path) {
-        org.apache.pekko.actor.ActorRef cached = classicRead.get(path);
-        if (cached != null && !cached.isTerminated()) {
+        return resolveCached(classicRead, path, resolveClassicFresh, org.apache.pekko.actor.ActorRef::isTerminated);
+    }
+
+    /** The cached reference of {@code path} while it is not terminated, else a fresh resolution (cached unless terminated). */
+    private static <R> R resolveCached(ConcurrentHashMap<String, R> cache, String path, Function<String, R> resolve, Predicate<R> terminated) {
+        R cached = cache.get(path);
+        if (cached != null && !terminated.test(cached)) {
             return cached;
         }
-        org.apache.pekko.actor.ActorRef ref = system.provider().resolveActorRef(path);
-        if (!ref.isTerminated()) {
-            remember(classicRead, path, ref);
+        R ref = resolve.apply(path);
+        if (!terminated.test(ref)) {
+            remember(cache, path, ref);
         } else if (cached != null) {
-            classicRead.remove(path, cached);
+            cache.remove(path, cached);
         }
         return ref;
     }

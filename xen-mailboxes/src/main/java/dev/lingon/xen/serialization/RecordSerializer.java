@@ -20,6 +20,7 @@ import java.lang.invoke.MethodType;
 import java.lang.reflect.RecordComponent;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.Map;
 
 /**
  * Records, in the byte format of Kryo's own {@code RecordSerializer} (components in name order; a
@@ -241,26 +242,23 @@ final class RecordSerializer<T> extends Serializer<T> implements GeneratedRecord
         if (!t.isPrimitive()) {
             return Kind.GENERAL;
         }
-        Class<?> s = serializer(kryo, i).getClass();
-        if (t == long.class && s == DefaultSerializers.LongSerializer.class) {
-            return Kind.LONG;
-        } else if (t == int.class && s == DefaultSerializers.IntSerializer.class) {
-            return Kind.INT;
-        } else if (t == boolean.class && s == DefaultSerializers.BooleanSerializer.class) {
-            return Kind.BOOLEAN;
-        } else if (t == byte.class && s == DefaultSerializers.ByteSerializer.class) {
-            return Kind.BYTE;
-        } else if (t == char.class && s == DefaultSerializers.CharSerializer.class) {
-            return Kind.CHAR;
-        } else if (t == short.class && s == DefaultSerializers.ShortSerializer.class) {
-            return Kind.SHORT;
-        } else if (t == float.class && s == DefaultSerializers.FloatSerializer.class) {
-            return Kind.FLOAT;
-        } else if (t == double.class && s == DefaultSerializers.DoubleSerializer.class) {
-            return Kind.DOUBLE;
-        }
-        return Kind.GENERAL;
+        Leaf leaf = LEAVES.get(t);
+        return leaf != null && serializer(kryo, i).getClass() == leaf.serializer() ? leaf.kind() : Kind.GENERAL;
     }
+
+    /** A primitive's default Kryo serializer, whose calls the generated codec makes inline, and its kind there. */
+    private record Leaf(Class<?> serializer, Kind kind) {
+    }
+
+    private static final Map<Class<?>, Leaf> LEAVES = Map.of(
+            long.class, new Leaf(DefaultSerializers.LongSerializer.class, Kind.LONG),
+            int.class, new Leaf(DefaultSerializers.IntSerializer.class, Kind.INT),
+            boolean.class, new Leaf(DefaultSerializers.BooleanSerializer.class, Kind.BOOLEAN),
+            byte.class, new Leaf(DefaultSerializers.ByteSerializer.class, Kind.BYTE),
+            char.class, new Leaf(DefaultSerializers.CharSerializer.class, Kind.CHAR),
+            short.class, new Leaf(DefaultSerializers.ShortSerializer.class, Kind.SHORT),
+            float.class, new Leaf(DefaultSerializers.FloatSerializer.class, Kind.FLOAT),
+            double.class, new Leaf(DefaultSerializers.DoubleSerializer.class, Kind.DOUBLE));
 
     @Override
     public String toString() {
